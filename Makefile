@@ -1,0 +1,51 @@
+# Lindung: `make run` serves the app with demo data on SQLite; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DEBUG ?= 1
+DEMO_WORKERS ?= 20000
+
+.PHONY: run test lint format bench setup demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/lindung setup
+
+run: setup
+	$(BIN)/lindung demo --if-empty --workers $(DEMO_WORKERS) --seed 1
+	$(BIN)/lindung runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's chromium; install it when missing (CI and fresh machines run as root).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "Pasang chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# Two processes: everything that runs inside a rolled-back transaction, then the tests that
+# commit for real (browser, backup, concurrency), which need the reference data restored.
+test: $(STAMP) chromium
+	LINDUNG_TESTS=other $(BIN)/pytest
+	LINDUNG_TESTS=transactional $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var staticfiles

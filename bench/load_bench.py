@@ -1,0 +1,239 @@
+"""Load test: gunicorn on loopback, N concurrent users on dashboard and list pages.
+
+python -m bench load -- --workers 100000 --connections 50 --duration 60
+
+Builds (once) a SQLite database with `lindung demo`, starts gunicorn on 127.0.0.1, signs in
+as the demo admin, and drives the pages with wrk (Debian package, installed if missing).
+Reports throughput, p50/p95/p99 latency and errors; then checks that a login brute force is
+throttled. Results are appended to bench/RESULTS.md under "Load".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+BIN = Path(sys.executable).parent
+PATHS = ["/", "/pekerja/", "/kepesertaan/", "/cakupan/", "/daftar-kerja/"]
+DEMO_USER, DEMO_PASSWORD = "admin", "Lombok-Timur-2026"
+
+LUA = """
+local paths = {%(paths)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+local errors = 0
+response = function(status, headers, body)
+  if status >= 400 then errors = errors + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%%d duration_us=%%d p50=%%d p95=%%d p99=%%d max=%%d "
+    .. "errors_http=%%d errors_socket=%%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+
+def _env(db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        BEHIND_PROXY="0",
+        DJANGO_SETTINGS_MODULE="lindung.settings",
+    )
+    return env
+
+
+def _run(env, *args) -> None:
+    subprocess.run([str(BIN / "lindung"), *args], env=env, check=True, cwd=ROOT)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, timeout: float = 60) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _login(base: str, username: str, password: str) -> tuple[int, str | None]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    page = opener.open(base + "/masuk/")
+    cookies = SimpleCookie()
+    for header in page.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    csrf = cookies["csrftoken"].value
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": csrf}
+    ).encode()
+    request = urllib.request.Request(base + "/masuk/", data=body, method="POST")
+    request.add_header("Cookie", f"csrftoken={csrf}")
+    request.add_header("Referer", base + "/masuk/")
+    try:
+        response = opener.open(request)
+    except urllib.error.HTTPError as exc:
+        response = exc
+    for header in response.headers.get_all("Set-Cookie") or []:
+        cookies.load(header)
+    session = cookies["sessionid"].value if "sessionid" in cookies else None
+    return response.status if hasattr(response, "status") else response.code, session
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench load")
+    parser.add_argument("--workers", type=int, default=100_000, help="demo workers to load")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    if not (BIN / "gunicorn").exists():
+        subprocess.run([str(BIN / "pip"), "install", "-q", "gunicorn"], check=True)
+
+    OUT.mkdir(exist_ok=True)
+    db_path = OUT / f"load-{args.workers}.sqlite3"
+    db_url = f"sqlite:///{db_path}"
+    env = _env(db_url)
+    if args.rebuild and db_path.exists():
+        db_path.unlink()
+    if not db_path.exists():
+        started = time.perf_counter()
+        _run(env, "setup")
+        _run(env, "demo", "--workers", str(args.workers), "--seed", "1")
+        print(f"data set built in {time.perf_counter() - started:.0f} s")
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "lindung.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.gunicorn_workers),
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        _wait(base + "/masuk/")
+        status, session = _login(base, DEMO_USER, DEMO_PASSWORD)
+        if not session:
+            print(f"login failed (HTTP {status})", file=sys.stderr)
+            return 1
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+            fh.write(LUA % {"paths": ", ".join(f'"{p}"' for p in PATHS)})
+            script = fh.name
+        run = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{args.connections}",
+                f"-d{args.duration}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script,
+                "-H",
+                f"Cookie: sessionid={session}",
+                base,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        match = re.search(r"RESULT (.*)", run.stdout)
+        if not match:
+            print(run.stdout, run.stderr, file=sys.stderr)
+            return 1
+        r = {k: int(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
+        rps = r["requests"] / (r["duration_us"] / 1e6)
+        errors = r["errors_http"] + r["errors_socket"]
+        # Brute force: the 6th wrong password for one user from one address is refused.
+        codes = [_login(base, "bpjs", f"salah-{i}")[0] for i in range(7)]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    line = (
+        f"| {args.workers:,} workers | {args.connections} users, {args.duration} s | "
+        f"{rps:.1f} req/s | {r['p50'] / 1000:.0f} | {r['p95'] / 1000:.0f} | "
+        f"{r['p99'] / 1000:.0f} | {errors} | {codes} |"
+    )
+    print("pages:", ", ".join(PATHS))
+    print(line)
+    _append_results(line)
+    throttled = codes[-1] == 429
+    print("brute force throttled:", throttled)
+    return 0 if errors == 0 and throttled else 1
+
+
+def _append_results(line: str) -> None:
+    results = HERE / "RESULTS.md"
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    header = (
+        "\n## Load\n\ngunicorn (sync, 4 workers × 2 threads) on loopback, wrk, pages "
+        + ", ".join(PATHS)
+        + " as the demo admin (whole regency).\n\n"
+        "| data | load | throughput | p50 ms | p95 ms | p99 ms | errors | "
+        "login codes (7 wrong passwords) |\n|---|---|---|---|---|---|---|---|\n"
+    )
+    if "\n## Load\n" not in text:
+        text = text.rstrip("\n") + "\n" + header
+    start = text.index("\n## Load\n") + 1
+    end = text.find("\n## ", start)
+    end = len(text) if end == -1 else end
+    section = text[start:end].rstrip("\n") + "\n" + line + "\n"
+    results.write_text(text[:start] + section + text[end:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

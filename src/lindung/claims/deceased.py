@@ -1,0 +1,219 @@
+"""Proactive pipeline: deceased participants with no claim, and recording deaths.
+
+A death recorded by the village (one at a time) or from an imported death list sets
+Worker.deceased_date. If the worker was protected on that date and no claim follows within
+the follow-up period (a versioned parameter), the case appears on the worklists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from lindung.accounts.scoping import area_q, scoped
+from lindung.core.spreadsheet import read_table
+from lindung.enrollment.models import PRE_ACTIVE, Membership
+from lindung.workers.models import Worker
+from lindung.workers.nik import parse_nik
+from lindung.workers.services import mark_deceased
+
+from .models import Claim, ClaimType, JkkOutcome
+from .rules import RuleBook
+
+
+def followup_days(today: dt.date, rules: RuleBook | None = None) -> int:
+    return (rules or RuleBook.load()).get("deceased_followup_days", today).as_int
+
+
+def deceased_without_claim(
+    user, area_code: str | None = None, today: dt.date | None = None, days: int | None = None
+) -> QuerySet[Membership]:
+    """Memberships protected on the holder's date of death, dead > N days, with no claim.
+
+    Any death claim (JKM or fatal JKK, even a rejected one) takes the case off the list:
+    someone has followed it up.
+    """
+    today = today or dt.date.today()
+    days = followup_days(today) if days is None else days
+    cutoff = today - dt.timedelta(days=days)
+    death = F("worker__deceased_date")
+    # An old JKK claim for an injury does not follow up a death; only a death claim does.
+    death_claims = Claim.objects.filter(
+        Q(claim_type=ClaimType.JKM) | Q(claim_type=ClaimType.JKK, jkk_outcome=JkkOutcome.MENINGGAL)
+    )
+    qs = scoped(Membership.objects.all(), user)
+    if area_code:
+        qs = qs.filter(area_q("village", area_code))
+    return (
+        qs.exclude(status__in=PRE_ACTIVE)
+        .filter(worker__deceased_date__isnull=False, worker__deceased_date__lte=cutoff)
+        .filter(coverage_start__lte=death, paid_until__gte=death)
+        .filter(Q(coverage_end__isnull=True) | Q(coverage_end__gte=death))
+        .filter(~Exists(death_claims.filter(membership__worker=OuterRef("worker"))))
+        .select_related("worker", "village")
+        .order_by("worker__deceased_date", "id")
+    )
+
+
+# --- recording deaths ------------------------------------------------------------------------
+
+DATE_COLUMNS = (
+    "tanggal_meninggal",
+    "tanggal meninggal",
+    "tgl_meninggal",
+    "tgl meninggal",
+    "tanggal_kematian",
+    "tanggal kematian",
+    "date_of_death",
+)
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """'2025-03-01', '01-03-2025', '1/3/2025' or an Excel day number; None if unreadable."""
+    text = (text or "").strip()
+    try:
+        if m := _YMD.match(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY.match(text):
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+        if text.isdigit() and 20000 <= int(text) <= 80000:
+            return EXCEL_EPOCH + dt.timedelta(days=int(text))
+    except ValueError:
+        return None
+    return None
+
+
+def death_date_problem(worker: Worker, date: dt.date, today: dt.date) -> str | None:
+    if date > today:
+        return "Tanggal meninggal tidak boleh di masa depan."
+    if date < worker.birth_date:
+        return "Tanggal meninggal sebelum tanggal lahir."
+    return None
+
+
+def record_death(worker: Worker, date: dt.date, by=None, today: dt.date | None = None) -> Worker:
+    """Through the workers service, so its `worker_deceased` signal reaches enrollment."""
+    today = today or dt.date.today()
+    problem = death_date_problem(worker, date, today)
+    if problem:
+        raise ValueError(problem)
+    return mark_deceased(worker, date, by, today=today)
+
+
+@dataclass
+class DeathImport:
+    rows: int = 0
+    matched: int = 0
+    saved: int = 0
+    errors: list[dict] = field(default_factory=list)  # row, column, message: nothing is saved
+    unmatched: list[dict] = field(default_factory=list)  # row, nik, message: skipped
+    unchanged: list[dict] = field(default_factory=list)  # row, nik, message: already recorded
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_death_list(
+    name: str, data: bytes, user, *, commit: bool, today: dt.date | None = None
+) -> DeathImport:
+    """Mark workers in the user's area as deceased. Atomic: any invalid row saves nothing.
+
+    A valid NIK that is not a worker in the user's area is reported as unmatched and skipped.
+    Row numbers are as the user sees them in the spreadsheet (header = row 1).
+    """
+    today = today or dt.date.today()
+    table = read_table(name, data)
+    result = DeathImport(rows=len(table))
+    header = set(table[0].keys()) if table else set()
+    date_col = next((c for c in DATE_COLUMNS if c in header), None)
+    if "nik" not in header or date_col is None:
+        missing = [
+            c for c, ok in (("nik", "nik" in header), ("tanggal_meninggal", date_col)) if not ok
+        ]
+        result.errors.append(
+            {
+                "row": 1,
+                "column": ", ".join(missing),
+                "message": "Kolom wajib tidak ada: " + ", ".join(missing) + ".",
+            }
+        )
+        return result
+    parsed: list[tuple[int, str, dt.date]] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(table, start=2):
+        nik = parse_nik(row.get("nik", ""), today=today)
+        date = parse_date(row.get(date_col, ""))
+        if not nik.ok:
+            result.errors.append({"row": index, "column": "nik", "message": nik.errors[0].message})
+        if date is None:
+            result.errors.append(
+                {
+                    "row": index,
+                    "column": date_col,
+                    "message": "Tanggal meninggal tidak terbaca; gunakan format DD-MM-YYYY.",
+                }
+            )
+        if nik.ok and nik.nik in seen:
+            result.errors.append(
+                {
+                    "row": index,
+                    "column": "nik",
+                    "message": f"NIK sudah ada di baris {seen[nik.nik]}.",
+                }
+            )
+            continue
+        if nik.ok and date is not None:
+            seen[nik.nik] = index
+            parsed.append((index, nik.nik, date))
+    workers = {
+        w.nik: w for w in scoped(Worker.objects.all(), user).filter(nik__in=[p[1] for p in parsed])
+    }
+    to_save: list[tuple[Worker, dt.date]] = []
+    for index, nik, date in parsed:
+        worker = workers.get(nik)
+        if worker is None:
+            result.unmatched.append(
+                {
+                    "row": index,
+                    "nik": nik,
+                    "message": "NIK tidak ditemukan di antara pekerja wilayah Anda.",
+                }
+            )
+            continue
+        result.matched += 1
+        problem = death_date_problem(worker, date, today)
+        if problem:
+            result.errors.append({"row": index, "column": date_col, "message": problem})
+        elif worker.deceased_date == date:
+            result.unchanged.append(
+                {
+                    "row": index,
+                    "nik": nik,
+                    "message": "Sudah tercatat meninggal pada tanggal yang sama.",
+                }
+            )
+        elif worker.deceased_date is not None:
+            result.unchanged.append(
+                {
+                    "row": index,
+                    "nik": nik,
+                    "message": "Sudah tercatat meninggal pada "
+                    f"{worker.deceased_date.strftime('%d-%m-%Y')}; tidak diubah.",
+                }
+            )
+        else:
+            to_save.append((worker, date))
+    if commit and result.ok:
+        with transaction.atomic():
+            for worker, date in to_save:
+                mark_deceased(worker, date, user, today=today)
+        result.saved = len(to_save)
+    return result

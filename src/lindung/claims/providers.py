@@ -1,0 +1,82 @@
+"""Home card and worklist sections contributed by the claims app (all scoped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import Role
+from lindung.workers.nik import mask_nik
+
+from .deceased import deceased_without_claim, followup_days
+
+ROWS = 10
+
+
+def home_cards(user, area) -> list[dict]:
+    if area is None:
+        return []
+    count = deceased_without_claim(user, area.code).count()
+    url = reverse("claims:deceased")
+    if area.code != (user.scope_code or area.code):
+        url += f"?wilayah={area.code}"
+    return [
+        {
+            "label": _("Peserta meninggal tanpa klaim"),
+            "value": count,
+            "url": url,
+            "note": _("lebih dari %(d)s hari; bantu ahli waris mengajukan klaim")
+            % {"d": followup_days(dt.date.today())},
+        }
+    ]
+
+
+def _section(user, key: str, title: str, area_code: str | None, more_url: str) -> dict:
+    today = dt.date.today()
+    qs = deceased_without_claim(user, area_code, today)
+    rows = []
+    for m in qs[:ROWS]:
+        nik = m.worker.nik if user.sees_personal_data else mask_nik(m.worker.nik)
+        rows.append(
+            {
+                "label": f"{m.worker.name} ({nik})",
+                "url": reverse("claims:create") + f"?kepesertaan={m.pk}" if user.can_edit else "",
+                "detail": _("%(v)s · meninggal %(d)s, %(n)s hari lalu")
+                % {
+                    "v": m.village.name,
+                    "d": m.worker.deceased_date.strftime("%d-%m-%Y"),
+                    "n": (today - m.worker.deceased_date).days,
+                },
+            }
+        )
+    return {
+        "key": key,
+        "title": title,
+        "hint": _("Terlindungi pada tanggal meninggal, tetapi belum ada klaim JKM/JKK."),
+        "count": qs.count(),
+        "rows": rows,
+        "more_url": more_url,
+    }
+
+
+def worklist_sections(user, area) -> list[dict]:
+    if area is None:
+        return []
+    days = followup_days(dt.date.today())
+    title = _("Meninggal tanpa klaim > %(d)s hari") % {"d": days}
+    more = reverse("claims:deceased") + f"?wilayah={area.code}"
+    sections = [_section(user, "klaim-meninggal", title, area.code, more)]
+    # The branch office follows up every village it serves, whatever area is being viewed.
+    if user.role == Role.PETUGAS_BPJS and user.scope_code is not None:
+        sections.append(
+            _section(
+                user,
+                "klaim-meninggal-cabang",
+                _("Meninggal tanpa klaim > %(d)s hari — seluruh wilayah cabang") % {"d": days},
+                None,
+                reverse("claims:deceased"),
+            )
+        )
+    return sections

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "lindung.core"
+    verbose_name = "Inti"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from .navigation import NavItem, register
+
+        register(NavItem(_("Beranda"), "home"))
+        register(NavItem(_("Daftar kerja"), "worklists"))
+        register(NavItem(_("Penyebut UCJ"), "areas:denominators"))
+        register(NavItem(_("Log akses"), "audit:access_log", admin_only=True))
+        register(NavItem(_("Data pribadi"), "person_search", admin_only=True))
+        register(NavItem(_("Token API"), "accounts:api_tokens"))

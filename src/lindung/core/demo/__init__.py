@@ -1,0 +1,5 @@
+"""Synthetic demo data for Lombok Timur (`lindung demo`): people, memberships, demo logins.
+
+Everything here is invented: names, NIKs and numbers only look real. Other apps add their
+own demo data through `lindung.core.demo.registry`.
+"""

@@ -1,0 +1,30 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lindung.core import testing
+from lindung.enrollment.models import Membership
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nightly_runs_every_step(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    testing.load_lombok_timur()
+    worker = testing.make_worker(testing.VILLAGE_A)
+    # Paid until long ago: the lapse rule must end it.
+    membership = Membership.objects.create(
+        worker=worker,
+        village_id=worker.village_id,
+        declared_income=1_000_000,
+        status="aktif",
+        coverage_start=dt.date(2025, 1, 1),
+        paid_until=dt.date(2025, 3, 31),
+    )
+    out = StringIO()
+    call_command("nightly", stdout=out)
+    membership.refresh_from_db()
+    assert membership.status == "berakhir"
+    assert list((tmp_path / "backup").glob("*.dump"))
+    assert "Pekerjaan malam selesai." in out.getvalue()

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoverageConfig(AppConfig):
+    name = "lindung.coverage"
+    verbose_name = _("Cakupan UCJ")
+
+    def ready(self) -> None:
+        from lindung.core import home
+        from lindung.core.navigation import NavItem, register
+
+        from . import signals
+        from .home import coverage_cards
+
+        signals.connect()
+        register(NavItem(_("Cakupan UCJ"), "coverage:index"))
+        register(NavItem(_("Peringkat desa"), "coverage:league_index"))
+        if coverage_cards not in home.PROVIDERS:
+            home.register(coverage_cards)
+
+        from lindung.core.demo import registry
+
+        from .demo import demo_coverage
+
+        registry.register("coverage", demo_coverage, order=99)  # last: counts everyone

@@ -1,0 +1,50 @@
+"""Dashboards in a real browser (kabupaten, kecamatan, desa), with screenshots."""
+
+import pytest
+
+from lindung.core import testing
+from lindung.coverage.snapshots import refresh_area
+
+from .conftest import D, denominator, member
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.mark.parametrize(
+    "role,area,expected_children",
+    [
+        ("admin_kabupaten", testing.REGENCY, 21),
+        ("camat", testing.KECAMATAN_A, 12),
+        ("operator_desa", testing.VILLAGE_A, 0),
+    ],
+)
+def test_dashboard_levels(page, browser_login, screenshot_dir, role, area, expected_children):
+    testing.load_lombok_timur()
+    for i in range(3):
+        member(testing.VILLAGE_A, start=D(2025, 9 + i, 1), funding="DANA_DESA")
+    member(testing.VILLAGE_A2, funding="APBD")
+    member(testing.VILLAGE_B, funding="DBHCHT")
+    denominator(testing.VILLAGE_A, 2025, 40)
+    denominator(testing.KECAMATAN_A, 2025, 900)
+    denominator(testing.REGENCY, 2025, 775960)
+    refresh_area(testing.REGENCY)
+    user = testing.make_user(role, area)
+    browser_login(user)
+    page.goto(f"/cakupan/{area}/")
+    assert page.locator("h1").inner_text().startswith("Cakupan UCJ")
+    page.wait_for_function("() => window.Chart && Chart.getChart('trend-chart')")
+    assert page.locator("[data-figure=numerator] .value").inner_text().strip() in {"5", "4", "3"}
+    assert page.locator("#children-table tbody tr").count() == expected_children
+    page.screenshot(path=screenshot_dir / f"coverage-dashboard-{role}.png", full_page=True)
+    # The headline number links to the people behind it, and the list has as many rows.
+    link = page.locator("[data-people=aktif]")
+    expected = int(link.inner_text().replace(".", ""))
+    link.click()
+    assert int(page.locator("#people-count").inner_text().replace(".", "")) == expected
+    if area != testing.VILLAGE_A:
+        page.goto(f"/cakupan/{area}/peringkat/")
+        assert page.locator("#league-table tbody tr").count() >= 1
+        page.screenshot(path=screenshot_dir / f"coverage-league-{role}.png", full_page=True)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coverage"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("peringkat/", views.league_index, name="league_index"),
+    path("laporan-bpjs/", views.bpjs_reports, name="bpjs_reports"),
+    path("target/", views.targets, name="targets"),
+    path("regulasi-inovasi/", views.policies, name="policies"),
+    path("<str:code>/", views.area_dashboard, name="dashboard"),
+    path("<str:code>/peserta/", views.people_list, name="people"),
+    path("<str:code>/ekspor/<str:table>.<str:fmt>", views.area_export, name="export"),
+    path("<str:code>/segarkan/", views.refresh, name="refresh"),
+    path("<str:code>/peringkat/", views.league, name="league"),
+    path("<str:code>/peringkat/sertifikat.pdf", views.certificate, name="certificate"),
+    path("<str:code>/laporan/bulanan.<str:fmt>", views.monthly_report, name="monthly_report"),
+    path("<str:code>/laporan/paritrana.<str:fmt>", views.paritrana_report, name="paritrana_report"),
+]

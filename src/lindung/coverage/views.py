@@ -1,0 +1,608 @@
+"""Coverage pages: dashboards, people behind the numbers, league table, reports, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lindung.accounts.scoping import scoped, user_covers_area
+from lindung.areas.models import Area, AreaLevel
+from lindung.areas.services import breadcrumbs_for, home_area_for
+from lindung.audit.models import AccessLog, log_access
+from lindung.core.spreadsheet import SpreadsheetError
+from lindung.enrollment.models import FundingType, MembershipStatus
+from lindung.workers.models import Sector
+from lindung.workers.nik import mask_nik
+
+from . import dashboard as dash
+from . import reports
+from .bpjs_import import import_bpjs_counts
+from .exports import pdf_response, table_response
+from .forms import InnovationForm, PolicyForm, TargetForm, UploadForm
+from .league import METRICS, league_rows, league_table
+from .models import (
+    BpjsReportCount,
+    CoverageConfig,
+    CoverageTarget,
+    GradeBand,
+    Innovation,
+    RegionalPolicy,
+)
+from .people import KINDS, people
+from .periods import add_months, month_start, parse_period, ref_day, today
+from .snapshots import refresh_area
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+def _area(user, code: str) -> Area:
+    """The area if the user may see it; 404 otherwise (never 403, never data)."""
+    if not user_covers_area(user, code):
+        raise Http404("Wilayah tidak ditemukan.")
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise Http404("Wilayah tidak ditemukan.")
+    return area
+
+
+def _period(request, key: str = "bulan", default: dt.date | None = None) -> dt.date:
+    raw = request.GET.get(key)
+    period = parse_period(raw)
+    current = month_start(today())
+    if raw and period is None:
+        messages.warning(
+            request, _("Bulan '%(raw)s' tidak valid; ditampilkan bulan berjalan.") % {"raw": raw}
+        )
+    if period is not None and period > current:
+        messages.warning(
+            request, _("Bulan di masa depan belum punya angka; ditampilkan bulan berjalan.")
+        )
+        period = None
+    return period or default or current
+
+
+def people_url(code: str, period: dt.date, kind: str = "aktif", **extra) -> str:
+    params = {"bulan": period.strftime("%Y-%m"), "jenis": kind}
+    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    return reverse("coverage:people", args=[code]) + "?" + urlencode(params)
+
+
+def _claims_url(code: str, period: dt.date) -> str | None:
+    try:
+        base = reverse("claims:list")
+    except NoReverseMatch:
+        return None
+    start = period.replace(month=1, day=1)
+    return (
+        base
+        + "?"
+        + urlencode(
+            {
+                "status": "dibayar",
+                "wilayah": code,
+                "dari": start.isoformat(),
+                "sampai": ref_day(period).isoformat(),
+            }
+        )
+    )
+
+
+@login_required
+def index(request):
+    area = home_area_for(request.user)
+    if area is None:
+        return render(request, "coverage/no_area.html")
+    return redirect("coverage:dashboard", code=area.code)
+
+
+@login_required
+def area_dashboard(request, code: str):
+    area = _area(request.user, code)
+    period = _period(request)
+    data = dash.dashboard(request.user, area, period)
+    for ind in [data["head"], *data["children"]]:
+        ind.extra["people_url"] = people_url(ind.code, period)
+        ind.extra["risk_url"] = people_url(ind.code, period, "risiko")
+        ind.extra["new_url"] = people_url(ind.code, period, "baru")
+        ind.extra["dashboard_url"] = reverse("coverage:dashboard", args=[ind.code])
+    for row in data["by_sector"]:
+        row["url"] = people_url(area.code, period, sektor=row["key"])
+    for row in data["by_funding"]:
+        row["url"] = people_url(area.code, period, dana=row["key"])
+    for row in data["statuses"]:
+        row["url"] = people_url(area.code, period, "status", status=row["status"])
+    chart = {
+        "labels": [p["period"].strftime("%Y-%m") for p in data["trend"]],
+        "lindung": [p["lindung"] for p in data["trend"]],
+        "bpjs": [p["bpjs"] for p in data["trend"]],
+        "percent": [None if p["percent"] is None else float(p["percent"]) for p in data["trend"]],
+        "sector": {
+            "labels": [r["label"] for r in data["by_sector"]],
+            "values": [r["active"] for r in data["by_sector"]],
+        },
+        "funding": {
+            "labels": [r["label"] for r in data["by_funding"]],
+            "values": [r["active"] for r in data["by_funding"]],
+        },
+    }
+    months = [add_months(month_start(today()), -i) for i in range(0, 24)]
+    return render(
+        request,
+        "coverage/dashboard.html",
+        {
+            **data,
+            "area": area,
+            "period": period,
+            "months": months,
+            "chart": chart,
+            "claims_url": _claims_url(area.code, period),
+            "bands": dash_bands(data["head"].ref_day),
+            "config": CoverageConfig.current(),
+            "breadcrumbs": _crumbs(area, request.user),
+            "can_refresh": request.user.is_admin or request.user.role == "petugas_bpjs",
+            "level_name": area.get_level_display(),
+            "children_combined": sum(c.numerator.combined for c in data["children"]),
+            "children_lindung": sum(c.numerator.lindung for c in data["children"]),
+        },
+    )
+
+
+def dash_bands(day):
+    from .indicators import BandBook
+
+    return BandBook(day).bands
+
+
+def _crumbs(area: Area, user) -> list[dict]:
+    crumbs = breadcrumbs_for(area, user)
+    for crumb in crumbs:
+        if crumb["url"]:
+            crumb["url"] = reverse("coverage:dashboard", args=[crumb["code"]])
+    return crumbs
+
+
+@login_required
+def area_export(request, code: str, table: str, fmt: str):
+    area = _area(request.user, code)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    period = _period(request)
+    stamp = f"{area.digits}_{period:%Y%m}"
+    if table == "wilayah":
+        head, children = dash.area_indicators(area, period)
+        header, rows = dash.children_table([head, *children])
+        return table_response(fmt, f"cakupan_{stamp}", "Cakupan per wilayah", header, rows)
+    if table == "tren":
+        trend = dash.trend(request.user, area, period)
+        header = [
+            "bulan",
+            "peserta_lindung_bpu",
+            "laporan_bpjs",
+            "peserta_gabungan",
+            "cakupan_persen",
+            "berisiko_putus",
+            "peserta_baru",
+        ]
+        rows = [
+            [
+                t["period"].strftime("%Y-%m"),
+                t["lindung"],
+                t["bpjs"],
+                t["combined"],
+                t["percent"],
+                t["lapse_risk"],
+                t["new_members"],
+            ]
+            for t in trend
+        ]
+        return table_response(fmt, f"tren_{stamp}", "Tren bulanan", header, rows)
+    if table in {"sektor", "dana"}:
+        rows_data = dash.breakdown(
+            request.user, area, period, "sector" if table == "sektor" else "funding"
+        )
+        header = [
+            table,
+            "peserta_aktif",
+            "persen_dari_peserta_lindung",
+            "berisiko_putus",
+            "peserta_baru",
+        ]
+        rows = [
+            [r["label"], r["active"], r["share"], r["lapse_risk"], r["new_members"]]
+            for r in rows_data
+        ]
+        return table_response(fmt, f"{table}_{stamp}", f"Per {table}", header, rows)
+    if table == "status":
+        rows_data = dash.status_counts(request.user, area)
+        return table_response(
+            fmt,
+            f"status_{stamp}",
+            "Status kepesertaan",
+            ["status", "jumlah"],
+            [[r["label"], r["count"]] for r in rows_data],
+        )
+    raise Http404
+
+
+def _people_filters(request, area: Area) -> dict:
+    sector = request.GET.get("sektor") or None
+    funding = request.GET.get("dana") or None
+    status = request.GET.get("status") or None
+    kind = request.GET.get("jenis") or "aktif"
+    if kind not in KINDS:
+        kind = "aktif"
+    return {
+        "kind": kind,
+        "sector": int(sector) if sector and sector.isdigit() else None,
+        "funding": funding if funding in FundingType.values else None,
+        "status": status if status in MembershipStatus.values else None,
+    }
+
+
+@login_required
+def people_list(request, code: str):
+    area = _area(request.user, code)
+    period = _period(request)
+    f = _people_filters(request, area)
+    qs = people(
+        request.user,
+        area.code,
+        period,
+        f["kind"],
+        sector=f["sector"],
+        funding=f["funding"],
+        status=f["status"],
+    )
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        return _people_export(request, area, period, f, qs, fmt)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    show = request.user.sees_personal_data
+    rows = [{"m": m, "nik": m.worker.nik if show else mask_nik(m.worker.nik)} for m in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "coverage/people.html",
+        {
+            "area": area,
+            "period": period,
+            "day": ref_day(period),
+            "f": f,
+            "kind_label": KINDS[f["kind"]],
+            "sector_name": Sector.objects.filter(pk=f["sector"])
+            .values_list("name", flat=True)
+            .first()
+            if f["sector"]
+            else None,
+            "funding_label": dict(FundingType.choices).get(f["funding"]) if f["funding"] else None,
+            "status_label": dict(MembershipStatus.choices).get(f["status"])
+            if f["status"]
+            else None,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "breadcrumbs": _crumbs(area, request.user),
+        },
+    )
+
+
+def _people_export(request, area, period, f, qs, fmt):
+    show = request.user.sees_personal_data
+    header = [
+        "nik",
+        "nama",
+        "desa_kode",
+        "desa",
+        "sektor",
+        "sumber_dana",
+        "status",
+        "mulai",
+        "dibayar_sampai",
+        "berakhir",
+    ]
+    rows = [
+        [
+            m.worker.nik if show else mask_nik(m.worker.nik),
+            m.worker.name,
+            m.village_id,
+            m.village.name,
+            m.worker.sector.name,
+            m.get_funding_type_display(),
+            m.get_status_display(),
+            m.coverage_start,
+            m.paid_until,
+            m.coverage_end,
+        ]
+        for m in qs.iterator(chunk_size=2000)
+    ]
+    log_access(
+        request.user,
+        AccessLog.Action.EXPORT,
+        f"Peserta cakupan {area.code} {period:%Y-%m} {f['kind']} ({fmt.upper()})",
+        area_code=area.code,
+        record_count=len(rows),
+    )
+    return table_response(
+        fmt, f"peserta_{area.digits}_{period:%Y%m}_{f['kind']}", "Peserta", header, rows
+    )
+
+
+@login_required
+@require_POST
+def refresh(request, code: str):
+    area = _area(request.user, code)
+    if not (request.user.is_admin or request.user.role == "petugas_bpjs"):
+        raise PermissionDenied(
+            _("Hanya admin kabupaten atau petugas BPJS yang dapat menghitung ulang.")
+        )
+    result = refresh_area(area.code)
+    messages.success(
+        request,
+        _("Angka cakupan %(area)s dihitung ulang: %(n)s desa.")
+        % {"area": area, "n": result["villages"]},
+    )
+    return redirect(reverse("coverage:dashboard", args=[area.code]) + "?" + request.GET.urlencode())
+
+
+# --- League table ------------------------------------------------------------------------
+
+
+@login_required
+def league_index(request):
+    area = home_area_for(request.user)
+    if area is None:
+        return render(request, "coverage/no_area.html")
+    return redirect("coverage:league", code=area.code)
+
+
+def _league_params(request):
+    end = _period(request, "sampai")
+    start = _period(request, "dari", default=add_months(end, -12))
+    if start > end:
+        messages.warning(request, _("Bulan awal setelah bulan akhir; keduanya ditukar."))
+        start, end = end, start
+    metric = request.GET.get("urut") or "persen"
+    if metric not in METRICS:
+        metric = "persen"
+    return metric, start, end
+
+
+@login_required
+def league(request, code: str):
+    area = _area(request.user, code)
+    if area.level >= AreaLevel.DESA:
+        raise Http404("Peringkat hanya untuk kecamatan ke atas.")
+    metric, start, end = _league_params(request)
+    table = league_table(area, metric, start, end)
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        header, rows = league_rows(table)
+        return table_response(
+            fmt, f"peringkat_{area.digits}_{metric}_{end:%Y%m}", "Peringkat desa", header, rows
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "coverage/league.html",
+        {
+            "area": area,
+            "table": table,
+            "metric": metric,
+            "metrics": METRICS,
+            "months": [add_months(month_start(today()), -i) for i in range(0, 36)],
+            "query": query.urlencode(),
+            "can_certify": request.user.is_admin,
+            "breadcrumbs": _crumbs(area, request.user),
+        },
+    )
+
+
+@login_required
+def certificate(request, code: str):
+    area = _area(request.user, code)
+    if not request.user.is_admin:
+        raise PermissionDenied(_("Sertifikat penghargaan hanya dapat dicetak admin kabupaten."))
+    if area.level >= AreaLevel.DESA:
+        raise Http404
+    metric, start, end = _league_params(request)
+    table = league_table(area, metric, start, end)
+    winners = table.winners(3)
+    if not winners:
+        messages.error(request, _("Belum ada desa yang dapat diberi peringkat untuk pilihan ini."))
+        return redirect(
+            reverse("coverage:league", args=[area.code]) + "?" + request.GET.urlencode()
+        )
+    html = render_to_string(
+        "coverage/pdf/certificate.html",
+        {
+            "area": area,
+            "table": table,
+            "winners": winners,
+            "metric_label": METRICS[metric],
+            "issued": today(),
+        },
+    )
+    return pdf_response(html, f"sertifikat_{area.digits}_{metric}_{end:%Y%m}")
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+@login_required
+def monthly_report(request, code: str, fmt: str):
+    area = _area(request.user, code)
+    period = _period(request)
+    data = reports.monthly(request.user, area, period)
+    name = f"laporan_ucj_{area.digits}_{period:%Y%m}"
+    if fmt == "xlsx":
+        return reports.monthly_xlsx(data, name)
+    if fmt == "pdf":
+        return pdf_response(render_to_string("coverage/pdf/monthly.html", data), name)
+    raise Http404
+
+
+@login_required
+def paritrana_report(request, code: str, fmt: str):
+    area = _area(request.user, code)
+    year_raw = request.GET.get("tahun") or str(today().year)
+    year = (
+        int(year_raw)
+        if year_raw.isdigit() and 2000 <= int(year_raw) <= today().year
+        else today().year
+    )
+    data = reports.paritrana(request.user, area, year)
+    name = f"dossier_paritrana_{area.digits}_{year}"
+    if fmt == "xlsx":
+        return reports.paritrana_xlsx(data, name)
+    if fmt == "pdf":
+        return pdf_response(render_to_string("coverage/pdf/paritrana.html", data), name)
+    raise Http404
+
+
+# --- BPJS reports, targets, regulations ----------------------------------------------------
+
+
+def _may_import_bpjs(user) -> bool:
+    return user.is_admin or user.role == "petugas_bpjs"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bpjs_reports(request):
+    qs = scoped(BpjsReportCount.objects.select_related("area"), request.user)
+    form = UploadForm()
+    if request.method == "POST":
+        if not _may_import_bpjs(request.user):
+            raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_bpjs_counts(
+                    upload.name,
+                    upload.read(),
+                    user=request.user,
+                    scope_code=request.user.scope_code or "",
+                )
+            except SpreadsheetError as exc:
+                messages.error(request, str(exc))
+            else:
+                if result.errors:
+                    for err in result.errors[:20]:
+                        messages.error(request, err)
+                    if len(result.errors) > 20:
+                        messages.error(
+                            request,
+                            _("… dan %(n)s kesalahan lain.") % {"n": len(result.errors) - 20},
+                        )
+                    messages.error(
+                        request, _("Tidak ada data yang disimpan. Perbaiki lalu unggah ulang.")
+                    )
+                else:
+                    messages.success(
+                        request, _("%(n)s angka laporan BPJS tersimpan.") % {"n": result.saved}
+                    )
+                    return redirect("coverage:bpjs_reports")
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        header = ["kode_wilayah", "wilayah", "bulan", "segmen", "jumlah", "sumber"]
+        rows = [
+            [
+                r.area_id,
+                r.area.name,
+                r.period.strftime("%Y-%m"),
+                r.segment,
+                r.participants,
+                r.source_note,
+            ]
+            for r in qs
+        ]
+        return table_response(fmt, "laporan_bpjs", "Laporan BPJS", header, rows)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coverage/bpjs_reports.html",
+        {"page": page, "form": form, "can_import": _may_import_bpjs(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request):
+    user = request.user
+    form = TargetForm(user=user)
+    if request.method == "POST":
+        if not user.is_admin:
+            raise PermissionDenied
+        form = TargetForm(request.POST, user=user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Target tersimpan."))
+            return redirect("coverage:targets")
+    own = scoped(CoverageTarget.objects.select_related("area"), user)
+    national = CoverageTarget.objects.filter(area__isnull=True)
+    rows = list(national) + list(own)
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        header = ["wilayah", "tahun", "target_persen", "sumber", "catatan"]
+        data = [[r.area_id or "nasional", r.year, r.percent, r.source, r.note] for r in rows]
+        return table_response(fmt, "target_cakupan", "Target", header, data)
+    return render(
+        request,
+        "coverage/targets.html",
+        {
+            "rows": rows,
+            "form": form,
+            "can_edit": user.is_admin,
+            "bands": GradeBand.objects.order_by("-valid_from", "min_percent"),
+            "config": CoverageConfig.current(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policies(request):
+    user = request.user
+    policy_form, innovation_form = (
+        PolicyForm(user=user, prefix="p"),
+        InnovationForm(user=user, prefix="i"),
+    )
+    if request.method == "POST":
+        if not user.is_admin:
+            raise PermissionDenied
+        if "p-number" in request.POST:
+            policy_form = PolicyForm(request.POST, user=user, prefix="p")
+            form = policy_form
+        else:
+            innovation_form = InnovationForm(request.POST, user=user, prefix="i")
+            form = innovation_form
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Data tersimpan."))
+            return redirect("coverage:policies")
+    return render(
+        request,
+        "coverage/policies.html",
+        {
+            "policies": scoped(RegionalPolicy.objects.select_related("area"), user),
+            "innovations": scoped(Innovation.objects.select_related("area"), user),
+            "policy_form": policy_form,
+            "innovation_form": innovation_form,
+            "can_edit": user.is_admin,
+        },
+    )

@@ -1,0 +1,156 @@
+"""Memberships (kepesertaan BPU) of workers, with their lifecycle."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class MembershipStatus(models.TextChoices):
+    DIDATA = "didata", _("Didata")
+    DIVERIFIKASI = "diverifikasi", _("Diverifikasi")
+    DIAJUKAN = "diajukan", _("Diajukan ke BPJS")
+    AKTIF = "aktif", _("Aktif")
+    MENUNGGAK = "menunggak", _("Menunggak")
+    NONAKTIF = "nonaktif", _("Nonaktif")
+    BERAKHIR = "berakhir", _("Berakhir")
+
+
+class EndReason(models.TextChoices):
+    MENINGGAL = "meninggal", _("Meninggal dunia")
+    PINDAH = "pindah", _("Pindah domisili")
+    USIA = "usia", _("Batas usia")
+    MENGUNDURKAN_DIRI = "mengundurkan_diri", _("Mengundurkan diri")
+    TUNGGAKAN = "tunggakan", _("Menunggak lebih dari batas")
+
+
+class FundingType(models.TextChoices):
+    DANA_DESA = "DANA_DESA", _("Dana Desa / APBDes")
+    APBD = "APBD", _("APBD Kabupaten")
+    DBHCHT = "DBHCHT", _("DBH Cukai Hasil Tembakau")
+    APBD_PROVINSI = "APBD_PROVINSI", _("APBD Provinsi")
+    CSR = "CSR", _("CSR / donatur")
+    MANDIRI = "MANDIRI", _("Mandiri (bayar sendiri)")
+
+
+PRE_ACTIVE = (MembershipStatus.DIDATA, MembershipStatus.DIVERIFIKASI, MembershipStatus.DIAJUKAN)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, day) -> "MembershipQuerySet":
+        """Protected on `day`: started, paid up to at least that day, not ended before it.
+
+        Uses dates rather than the current status so past dates (monthly trends) count right.
+        """
+        return (
+            self.exclude(status__in=PRE_ACTIVE)
+            .filter(coverage_start__lte=day, paid_until__gte=day)
+            .filter(models.Q(coverage_end__isnull=True) | models.Q(coverage_end__gte=day))
+        )
+
+
+class Membership(models.Model):
+    worker = models.ForeignKey(
+        "workers.Worker", on_delete=models.PROTECT, related_name="memberships"
+    )
+    # Denormalised from the worker so that scoping and coverage counts need no join.
+    village = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.DIDATA,
+        db_index=True,
+    )
+    end_reason = models.CharField(
+        _("alasan berakhir"), max_length=20, choices=EndReason.choices, blank=True
+    )
+    with_jht = models.BooleanField(_("ikut JHT"), default=False)
+    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    # Some branches confirm registration without sharing card numbers.
+    bpjs_registered = models.BooleanField(_("terdaftar di BPJS"), null=True, blank=True)
+    declared_income = models.PositiveBigIntegerField(_("penghasilan dilaporkan (Rp)"))
+    funding_type = models.CharField(
+        _("sumber dana"), max_length=16, choices=FundingType.choices, default=FundingType.MANDIRI
+    )
+    payment_period_months = models.PositiveSmallIntegerField(_("periode bayar (bulan)"), default=1)
+    coverage_start = models.DateField(_("mulai perlindungan"), null=True, blank=True)
+    paid_until = models.DateField(_("dibayar sampai"), null=True, blank=True)
+    coverage_end = models.DateField(_("akhir kepesertaan"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    scope_field = "village"
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("kepesertaan")
+        verbose_name_plural = _("kepesertaan")
+        indexes = [
+            models.Index(fields=["village", "status"]),
+            models.Index(fields=["status", "paid_until"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker} ({self.get_status_display()})"
+
+
+class MembershipTransition(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=14, choices=MembershipStatus.choices, blank=True)
+    to_status = models.CharField(max_length=14, choices=MembershipStatus.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=255, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+
+    scope_field = "membership__village"
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class ContributionPayment(models.Model):
+    """Contribution months paid for a membership; amount priced by tariffs.period_cost."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="payments")
+    period_start = models.DateField(_("bulan iuran pertama"))
+    period_end = models.DateField(_("dibayar sampai"))
+    months = models.PositiveSmallIntegerField(_("jumlah bulan"))
+    amount = models.PositiveBigIntegerField(_("jumlah dibayar (Rp)"))
+    expected_amount = models.PositiveBigIntegerField(_("iuran menurut tarif (Rp)"))
+    funding_type = models.CharField(_("sumber dana"), max_length=16, choices=FundingType.choices)
+    paid_on = models.DateField(_("tanggal bayar"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    scope_field = "membership__village"
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = _("pembayaran iuran")
+        verbose_name_plural = _("pembayaran iuran")
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.period_start:%m/%Y} +{self.months}"
+
+
+# Tariff tables live in their own module; importing them here registers them with the app.
+from .tariffs import (  # noqa: E402, F401
+    DiscountProgramme,
+    IncomeBracket,
+    LapseRule,
+    TariffVersion,
+)

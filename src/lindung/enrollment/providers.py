@@ -1,0 +1,104 @@
+"""Worklist sections and home-page figures for memberships (scoped to the user and area)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.accounts.scoping import scoped
+from lindung.core.formatting import format_date, format_number
+
+from . import queries
+from .models import Membership
+
+ROWS = 10
+WINDOWS = (30, 60, 90)
+
+
+def _base(user, area):
+    qs = scoped(Membership.objects.select_related("worker", "village"), user)
+    return queries.in_area(qs, area.code if area else None)
+
+
+def _list_url(area, **params) -> str:
+    if area is not None:
+        params["wilayah"] = area.code
+    return reverse("enrollment:list") + "?" + urlencode(params)
+
+
+def _row(m, detail: str) -> dict:
+    return {
+        "label": f"{m.worker.name} ({m.village.name})",
+        "url": reverse("enrollment:detail", args=[m.pk]),
+        "detail": detail,
+    }
+
+
+def worklist_sections(user, area) -> list[dict]:
+    today = timezone.localdate()
+    qs = _base(user, area)
+
+    pending = queries.not_submitted(qs).order_by("created_at", "id")
+    pending_count = pending.count()
+    pending_rows = [
+        _row(
+            m,
+            _("%(s)s sejak %(d)s") % {"s": m.get_status_display(), "d": format_date(m.created_at)},
+        )
+        for m in pending[:ROWS]
+    ]
+
+    counts = {days: queries.expiring_within(qs, today, days).count() for days in WINDOWS}
+    longest = WINDOWS[-1]
+    expiring = queries.expiring_within(qs, today, longest).order_by("paid_until", "id")
+    expiring_rows = [
+        _row(
+            m,
+            _("dibayar sampai %(d)s (%(n)s hari lagi), %(f)s")
+            % {
+                "d": format_date(m.paid_until),
+                "n": (m.paid_until - today).days,
+                "f": m.get_funding_type_display(),
+            },
+        )
+        for m in expiring[:ROWS]
+    ]
+    return [
+        {
+            "key": "kepesertaan-belum-diajukan",
+            "title": _("Didata, belum diverifikasi/diajukan"),
+            "hint": _("Periksa data lalu ajukan ke BPJS Ketenagakerjaan agar segera terlindungi."),
+            "count": pending_count,
+            "rows": pending_rows,
+            "more_url": _list_url(area, status="pra_aktif"),
+        },
+        {
+            "key": "kepesertaan-habis-masa-bayar",
+            "title": _("Habis masa bayar dalam 30/60/90 hari"),
+            "hint": " · ".join(
+                _("%(days)s hari: %(n)s orang") % {"days": d, "n": format_number(counts[d])}
+                for d in WINDOWS
+            ),
+            "count": counts[longest],
+            "rows": expiring_rows,
+            "more_url": _list_url(area, habis=longest),
+        },
+    ]
+
+
+def home_cards(user, area) -> list[dict]:
+    if area is None:
+        return []
+    today = timezone.localdate()
+    active = queries.in_area(scoped(Membership.objects.all(), user), area.code).active_on(today)
+    return [
+        {
+            "label": _("Peserta aktif (terlindungi hari ini)"),
+            "value": format_number(active.count()),
+            "url": _list_url(area, status="aktif"),
+            "note": _("Iuran dibayar sampai hari ini atau sesudahnya."),
+        }
+    ]

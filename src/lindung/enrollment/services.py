@@ -1,0 +1,344 @@
+"""Membership lifecycle, payments and the lapse rule. No HTTP here; views call these.
+
+Lifecycle (issue #4): didata -> diverifikasi -> diajukan -> aktif -> menunggak/nonaktif ->
+berakhir. Every change goes through `transition()` so it is checked and recorded with who/when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    ContributionPayment,
+    EndReason,
+    FundingType,
+    Membership,
+    MembershipStatus,
+    MembershipTransition,
+)
+from .months import add_months, month_end, month_start
+from .tariffs import is_transport_sector, lapse_rule_on, load_tables, period_cost
+
+S = MembershipStatus
+
+# Which status may follow which. Going back one step (didata <- diverifikasi <- diajukan) is for
+# corrections and BPJS rejections; berakhir is final (a returning worker gets a new membership).
+ALLOWED: dict[str, tuple[str, ...]] = {
+    S.DIDATA: (S.DIVERIFIKASI, S.BERAKHIR),
+    S.DIVERIFIKASI: (S.DIAJUKAN, S.DIDATA, S.BERAKHIR),
+    S.DIAJUKAN: (S.AKTIF, S.DIVERIFIKASI, S.BERAKHIR),
+    S.AKTIF: (S.MENUNGGAK, S.NONAKTIF, S.BERAKHIR),
+    S.MENUNGGAK: (S.AKTIF, S.NONAKTIF, S.BERAKHIR),
+    S.NONAKTIF: (S.AKTIF, S.BERAKHIR),
+    S.BERAKHIR: (),
+}
+OPEN_STATUSES = tuple(s for s in S.values if s != S.BERAKHIR)
+PAYABLE_STATUSES = (S.DIAJUKAN, S.AKTIF, S.MENUNGGAK, S.NONAKTIF)
+
+
+class TransitionError(ValidationError):
+    """An illegal or incomplete status change; the message is shown to the user as is."""
+
+
+def _label(status: str) -> str:
+    return str(S(status).label)
+
+
+def allowed_next(membership: Membership) -> list[str]:
+    return list(ALLOWED[membership.status])
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def enrol(
+    worker,
+    *,
+    by,
+    declared_income: int,
+    funding_type: str = FundingType.MANDIRI,
+    with_jht: bool = False,
+    payment_period_months: int = 1,
+    kpj: str = "",
+    bpjs_registered: bool | None = None,
+    note: str = "",
+) -> Membership:
+    """Record a worker for membership (status didata)."""
+    if worker.deceased_date:
+        raise ValidationError(_("Pekerja ini tercatat sudah meninggal; tidak dapat didaftarkan."))
+    if declared_income is None or int(declared_income) <= 0:
+        raise ValidationError(_("Penghasilan yang dilaporkan harus lebih dari Rp0."))
+    if funding_type not in FundingType.values:
+        raise ValidationError(_("Sumber dana tidak dikenal."))
+    rule = lapse_rule_on(_today())
+    if payment_period_months not in rule.payment_periods:
+        raise ValidationError(
+            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
+            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
+        )
+    with transaction.atomic():
+        open_membership = (
+            Membership.objects.select_for_update()
+            .filter(worker=worker, status__in=OPEN_STATUSES)
+            .first()
+        )
+        if open_membership is not None:
+            raise ValidationError(
+                _("Pekerja ini sudah memiliki kepesertaan yang masih berjalan (status %(s)s).")
+                % {"s": open_membership.get_status_display()}
+            )
+        membership = Membership.objects.create(
+            worker=worker,
+            village_id=worker.village_id,
+            declared_income=int(declared_income),
+            funding_type=funding_type,
+            with_jht=with_jht,
+            payment_period_months=payment_period_months,
+            kpj=kpj.strip(),
+            bpjs_registered=bpjs_registered,
+            status=S.DIDATA,
+        )
+        MembershipTransition.objects.create(
+            membership=membership, from_status="", to_status=S.DIDATA, by=by, note=note[:255]
+        )
+    return membership
+
+
+def transition(
+    membership: Membership,
+    to_status: str,
+    *,
+    by,
+    note: str = "",
+    end_reason: str = "",
+    on: dt.date | None = None,
+    kpj: str | None = None,
+) -> Membership:
+    """Move a membership to `to_status`, or raise TransitionError explaining why not."""
+    on = on or _today()
+    if to_status not in S.values:
+        raise TransitionError(_("Status tujuan tidak dikenal."))
+    with transaction.atomic():
+        current = (
+            Membership.objects.select_for_update().select_related("worker").get(pk=membership.pk)
+        )
+        allowed = ALLOWED[current.status]
+        if to_status not in allowed:
+            if allowed:
+                choices = ", ".join(_label(s) for s in allowed)
+                message = _(
+                    "Status tidak dapat diubah dari «%(from)s» ke «%(to)s». "
+                    "Langkah yang diizinkan: %(allowed)s."
+                )
+            else:
+                choices = ""
+                message = _(
+                    "Status tidak dapat diubah dari «%(from)s» ke «%(to)s»: kepesertaan sudah "
+                    "berakhir. Daftarkan kepesertaan baru bila pekerja bergabung kembali."
+                )
+            raise TransitionError(
+                message
+                % {"from": _label(current.status), "to": _label(to_status), "allowed": choices}
+            )
+        _apply_effects(current, to_status, end_reason=end_reason, on=on, kpj=kpj)
+        from_status = current.status
+        current.status = to_status
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        MembershipTransition.objects.create(
+            membership=current,
+            from_status=from_status,
+            to_status=to_status,
+            by=by,
+            note=note[:255],
+            end_reason=current.end_reason if to_status == S.BERAKHIR else "",
+        )
+    return current
+
+
+def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.date, kpj) -> None:
+    if kpj is not None and kpj.strip():
+        m.kpj = kpj.strip()
+    if to_status == S.BERAKHIR:
+        if end_reason not in EndReason.values:
+            raise TransitionError(
+                _("Pilih alasan berakhir (meninggal, pindah, batas usia, mengundurkan diri, ...).")
+            )
+        m.end_reason = end_reason
+        if end_reason == EndReason.TUNGGAKAN and m.paid_until:
+            m.coverage_end = m.paid_until  # protection stopped when the paid period ran out
+        elif end_reason == EndReason.MENINGGAL and m.worker.deceased_date:
+            m.coverage_end = m.worker.deceased_date
+        else:
+            m.coverage_end = on
+    elif end_reason:
+        raise TransitionError(_("Alasan berakhir hanya diisi saat mengakhiri kepesertaan."))
+    if to_status == S.AKTIF:
+        if not m.paid_until:
+            raise TransitionError(
+                _("Catat pembayaran iuran pertama sebelum mengaktifkan kepesertaan.")
+            )
+        if m.paid_until < on:
+            raise TransitionError(
+                _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
+                % {"d": m.paid_until.strftime("%d/%m/%Y")}
+            )
+        if m.coverage_start is None:
+            m.coverage_start = on
+        m.coverage_end = None
+        # BPJS confirmed the registration even if it did not share the KPJ number.
+        m.bpjs_registered = True
+    if to_status == S.NONAKTIF:
+        m.coverage_end = on
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments
+# ---------------------------------------------------------------------------------------------
+
+
+def next_period_start(m: Membership, paid_on: dt.date) -> dt.date:
+    """First contribution month not yet paid: after paid_until, else the start month."""
+    if m.paid_until:
+        return month_start(m.paid_until + dt.timedelta(days=1))
+    return month_start(m.coverage_start or paid_on)
+
+
+def expected_amount(m: Membership, start: dt.date, months: int, tables=None) -> int:
+    tables = tables or load_tables()
+    sector_code = getattr(getattr(m.worker, "sector", None), "code", None)
+    return period_cost(
+        m.declared_income,
+        start,
+        months,
+        with_jht=m.with_jht,
+        funding_type=m.funding_type,
+        transport=is_transport_sector(sector_code, tables),
+        tables=tables,
+    )
+
+
+def record_payment(
+    membership: Membership,
+    *,
+    months: int,
+    paid_on: dt.date,
+    by,
+    amount: int | None = None,
+    note: str = "",
+) -> ContributionPayment:
+    """Record `months` contribution months paid, continuing from the last paid month."""
+    rule = lapse_rule_on(paid_on)
+    if months not in rule.payment_periods:
+        raise ValidationError(
+            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
+            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
+        )
+    if amount is not None and amount < 0:
+        raise ValidationError(_("Jumlah bayar tidak boleh negatif."))
+    if paid_on > _today():
+        raise ValidationError(_("Tanggal bayar tidak boleh di masa depan."))
+    with transaction.atomic():
+        m = (
+            Membership.objects.select_for_update()
+            .select_related("worker__sector")
+            .get(pk=membership.pk)
+        )
+        if m.status not in PAYABLE_STATUSES:
+            raise ValidationError(
+                _("Iuran tidak dapat dicatat untuk kepesertaan berstatus «%(s)s».")
+                % {"s": m.get_status_display()}
+            )
+        start = next_period_start(m, paid_on)
+        end = month_end(add_months(start, months - 1))
+        expected = expected_amount(m, start, months)
+        payment = ContributionPayment.objects.create(
+            membership=m,
+            period_start=start,
+            period_end=end,
+            months=months,
+            amount=expected if amount is None else int(amount),
+            expected_amount=expected,
+            funding_type=m.funding_type,
+            paid_on=paid_on,
+            by=by,
+            note=note[:255],
+        )
+        Membership.objects.filter(pk=m.pk).update(paid_until=end, version=F("version") + 1)
+        m.refresh_from_db()
+    if m.status == S.MENUNGGAK and m.paid_until >= paid_on:
+        transition(m, S.AKTIF, by=by, note=_("Tunggakan dibayar"), on=paid_on)
+    membership.refresh_from_db()
+    return payment
+
+
+# ---------------------------------------------------------------------------------------------
+# Lapse rule (domain-research §1.3; LapseRule rows)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LapseResult:
+    to_menunggak: int = 0
+    to_berakhir: int = 0
+
+
+def overdue_cutoff(today: dt.date, deadline_day: int) -> dt.date:
+    """Memberships paid until before this date have missed a deadline by `today`.
+
+    A month's contribution is due on the deadline day of that month itself (§1.3).
+    """
+    latest_due_month = month_start(today)
+    if today.day <= deadline_day:
+        latest_due_month = add_months(latest_due_month, -1)
+    return month_end(latest_due_month)
+
+
+def ending_cutoff(today: dt.date, max_unpaid_months: int) -> dt.date:
+    """Paid until before this date means more than `max_unpaid_months` months are unpaid."""
+    return add_months(month_start(today), -max_unpaid_months)
+
+
+def apply_lapse_rules(today: dt.date | None = None, *, by=None) -> LapseResult:
+    """Mark overdue memberships menunggak and end those unpaid for too long."""
+    today = today or _today()
+    rule = lapse_rule_on(today)
+    result = LapseResult()
+    citation = rule.regulation[:120]
+    ending = Membership.objects.filter(
+        status__in=(S.AKTIF, S.MENUNGGAK),
+        paid_until__lt=ending_cutoff(today, rule.max_unpaid_months),
+    )
+    for m in ending.iterator():
+        transition(
+            m,
+            S.BERAKHIR,
+            by=by,
+            end_reason=EndReason.TUNGGAKAN,
+            on=today,
+            note=_("Otomatis: menunggak lebih dari %(n)s bulan (%(rule)s)")
+            % {"n": rule.max_unpaid_months, "rule": citation},
+        )
+        result.to_berakhir += 1
+    overdue = Membership.objects.filter(
+        status=S.AKTIF, paid_until__lt=overdue_cutoff(today, rule.payment_deadline_day)
+    )
+    for m in overdue.iterator():
+        transition(
+            m,
+            S.MENUNGGAK,
+            by=by,
+            on=today,
+            note=_("Otomatis: iuran lewat batas tanggal %(d)s") % {"d": rule.payment_deadline_day},
+        )
+        result.to_menunggak += 1
+    return result

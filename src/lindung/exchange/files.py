@@ -1,0 +1,128 @@
+"""Writing and reading exchange files.
+
+Written cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get an apostrophe
+in front (CSV/formula injection); XLSX is written with formulas switched off as well. Reading
+goes through core.spreadsheet (CSV/XLSX/XLS/ODS) and returns rows with their sheet row numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+
+from lindung.core.spreadsheet import SpreadsheetError, read_rows
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_KEY = re.compile(r"[^0-9a-z]+")
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def safe_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    if text.startswith(DANGEROUS):
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], rows) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    # BOM so that Excel opens UTF-8 names (Baiq, Lalu, ...) correctly.
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header: list[str], rows, sheet: str = "Data", text_columns: set[int] = frozenset()):
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    ws = book.add_worksheet(sheet[:31])
+    bold = book.add_format({"bold": True})
+    text = book.add_format({"num_format": "@"})
+    for c, h in enumerate(header):
+        ws.write_string(0, c, str(safe_cell(h)), bold)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            value = safe_cell(value)
+            if isinstance(value, int | float) and c not in text_columns:
+                ws.write_number(r, c, value)
+            else:
+                # NIK, KPJ and phone stay text: Excel would turn 16 digits into 5.2E+15.
+                ws.write_string(r, c, str(value), text)
+    book.close()
+    return buf.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def key(text: object) -> str:
+    """'Tgl. Lahir' -> 'tgllahir', 'group_ab12/nik' -> 'nik' (KoboToolbox group prefixes)."""
+    raw = str(text or "").strip().lower()
+    if "/" in raw:
+        raw = raw.rsplit("/", 1)[1]
+    return _KEY.sub("", raw)
+
+
+class Table:
+    def __init__(self, headers: list[str], rows: list[tuple[int, dict[str, str]]]):
+        self.headers = headers
+        self.rows = rows  # (row number as the user sees it, {normalised header: text})
+
+    def find(self, *names: str) -> str | None:
+        """The first normalised header among `names` that the file has."""
+        keys = {key(h) for h in self.headers}
+        for name in names:
+            if key(name) in keys:
+                return key(name)
+        return None
+
+
+def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> Table:
+    """Rows keyed by normalised header. The header row is the first row (of the first 10)
+    containing one of `header_hint`; rows before it (titles, logos) are skipped."""
+    if len(data) > MAX_BYTES:
+        raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
+    raw = read_rows(name, data)
+    hints = {key(h) for h in header_hint}
+    start = 0
+    if hints:
+        for i, row in enumerate(raw[:10]):
+            if hints & {key(c) for c in row}:
+                start = i
+                break
+        else:
+            wanted = ", ".join(header_hint[:3])
+            raise SpreadsheetError(
+                f"Baris judul tidak ditemukan: berkas harus punya kolom {wanted}."
+            )
+    if not raw:
+        raise SpreadsheetError("Berkas kosong: tidak ada baris data.")
+    headers = [str(h).strip() for h in raw[start]]
+    keys = [key(h) for h in headers]
+    rows = []
+    for i, row in enumerate(raw[start + 1 :], start=start + 2):
+        if not any(str(c).strip() for c in row):
+            continue
+        values: dict[str, str] = {}
+        for k, cell in zip(keys, row, strict=False):
+            if k and k not in values:
+                values[k] = str(cell).strip()
+        rows.append((i, values))
+    if not rows:
+        raise SpreadsheetError("Berkas tidak berisi baris data di bawah baris judul.")
+    return Table(headers, rows)

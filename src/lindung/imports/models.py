@@ -1,0 +1,150 @@
+"""Import jobs, the review queue of possible duplicates, and the import rule table."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRule(models.Model):
+    """Numbers the import checks rows against, versioned by effective date.
+
+    Used only where the owning app has no table of its own yet: age bounds come from
+    `workers.EligibilityRule` and the income floor from `enrollment.tariffs` when those hold a
+    row for the day (see `rules.py`). Empty = no bound.
+    """
+
+    effective_from = models.DateField(_("berlaku mulai"))
+    min_age = models.PositiveSmallIntegerField(_("usia minimum"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(
+        _("usia maksimum"),
+        null=True,
+        blank=True,
+        help_text=_("Kosong = tanpa batas; batas usia BPU belum terkonfirmasi (§3, §9.4)."),
+    )
+    income_floor = models.PositiveBigIntegerField(
+        _("penghasilan terendah (Rp)"), null=True, blank=True
+    )
+    regulation = models.TextField(_("dasar hukum / sumber"))
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("aturan impor")
+        verbose_name_plural = _("aturan impor")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%d-%m-%Y}: {self.min_age}–{self.max_age or '…'}"
+
+
+class ImportJob(models.Model):
+    """One uploaded worker list and its way through validation and commit (runs in background)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        NEEDS_MAPPING = "needs_mapping", _("Perlu pemetaan kolom")
+        VALIDATING = "validating", _("Memeriksa")
+        VALIDATED = "validated", _("Siap disimpan")
+        COMMIT_QUEUED = "commit_queued", _("Menunggu penyimpanan")
+        COMMITTING = "committing", _("Menyimpan")
+        COMMITTED = "committed", _("Tersimpan")
+        FAILED = "failed", _("Gagal")
+
+    RUNNING = (Status.VALIDATING, Status.COMMITTING)
+    WAITING = (Status.QUEUED, Status.COMMIT_QUEUED)
+
+    file = models.FileField(_("berkas"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    # The area whose villages this job may write to: the uploader's scope at upload time.
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
+    header_row = models.PositiveIntegerField(_("baris judul"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    accepted = models.PositiveIntegerField(_("diterima"), default=0)
+    rejected = models.PositiveIntegerField(_("ditolak"), default=0)
+    warning_count = models.PositiveIntegerField(_("peringatan"), default=0)
+    created_count = models.PositiveIntegerField(_("pekerja baru"), default=0)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    scope_field = "area"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor data pekerja")
+        verbose_name_plural = _("impor data pekerja")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (*self.RUNNING, *self.WAITING)
+
+
+class PossibleDuplicate(models.Model):
+    """Two registry entries that may be one person; an officer merges them or confirms both."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Perlu diperiksa")
+        MERGED = "merged", _("Digabung")
+        DISTINCT = "distinct", _("Orang berbeda")
+
+    worker = models.ForeignKey(
+        "workers.Worker",
+        verbose_name=_("pekerja baru"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    match = models.ForeignKey(
+        "workers.Worker",
+        verbose_name=_("mirip dengan"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(_("kemiripan nama (%)"))
+    nik_distance = models.PositiveSmallIntegerField(_("selisih digit NIK"))
+    job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    source_row = models.PositiveIntegerField(_("baris berkas"), null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # After a merge the duplicate entry is gone; keep who it was for the record.
+    merged_summary = models.CharField(_("data yang digabung"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_field = "worker__village"
+
+    class Meta:
+        ordering = ["status", "-created_at", "-id"]
+        verbose_name = _("kemungkinan duplikat")
+        verbose_name_plural = _("kemungkinan duplikat")
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "match"], name="uniq_possible_duplicate")
+        ]
+        indexes = [models.Index(fields=["status", "worker"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ~ {self.match_id}"

@@ -1,0 +1,135 @@
+"""Downloads: the error report (the operator's own sheet plus a column of problems) and the
+blank template with a text-formatted NIK column and drop-down lists."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from lindung.areas.models import Area, AreaLevel
+from lindung.workers.models import Sector
+
+from .readers import Table
+
+PROBLEM_HEADER = "Masalah impor"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in cells we write back."""
+    return "'" + text if text and text.startswith(FORMULA_START) else text
+
+
+def problem_text(problems: list[dict]) -> str:
+    return "; ".join(
+        f"[{p['code']}] {p['column'] + ': ' if p.get('column') else ''}{p['message']}"
+        for p in problems
+    )
+
+
+def error_report(table: Table, result: dict, original_name: str) -> tuple[bytes, str, str]:
+    """(content, filename, content type): every row of the sheet, problems in a new column."""
+    by_row: dict[int, list[dict]] = {}
+    for problem in (*result.get("errors", []), *result.get("warnings", [])):
+        if problem.get("row") is not None:
+            by_row.setdefault(problem["row"], []).append(problem)
+    width = max(len(table.headers), table.frame.width - 1)
+    data_columns = [c for c in table.frame.columns if c != "__row"]
+    stem = Path(original_name).stem
+    rows_out: list[tuple[int, list[str], str]] = []
+    for index, head in enumerate(table.head_rows):
+        extra = PROBLEM_HEADER if index == table.header_index else ""
+        rows_out.append((index + 1, list(head) + [""] * (width - len(head)), extra))
+    for values in table.frame.select(["__row", *data_columns]).iter_rows():
+        row, cells = values[0], [c or "" for c in values[1:]]
+        rows_out.append((row, cells, problem_text(by_row.get(row, []))))
+    if table.kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=table.delimiter)
+        for _row, cells, extra in rows_out:
+            writer.writerow([_safe(c) for c in cells] + [_safe(extra)])
+        content = buffer.getvalue().encode("utf-8-sig")
+        return content, f"{stem}-laporan-masalah.csv", "text/csv; charset=utf-8"
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet((table.sheet_name or "Data")[:31])
+    bad = book.add_format({"bg_color": "#fde2e1", "text_wrap": False})
+    text = book.add_format({"num_format": "@"})
+    for r_index, (_row, cells, extra) in enumerate(rows_out):
+        for c_index, cell in enumerate(cells):
+            sheet.write_string(r_index, c_index, cell, text)
+        if extra:
+            fmt = bad if r_index > table.header_index else None
+            sheet.write_string(r_index, len(cells), extra, fmt)
+    sheet.set_column(width, width, 80)
+    book.close()
+    return (
+        output.getvalue(),
+        f"{stem}-laporan-masalah.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+TEMPLATE_HEADERS = [
+    ("NIK", 20), ("Nama Lengkap", 28), ("Jenis Kelamin (L/P)", 10), ("Tanggal Lahir", 14),
+    ("Desa/Kelurahan", 22), ("Kecamatan", 18), ("Pekerjaan", 24), ("Penghasilan", 14),
+    ("No HP", 16), ("Alamat", 30),
+]  # fmt: skip
+TEMPLATE_ROWS = 5000
+
+
+def template_workbook(scope_code: str, regency_code: str) -> bytes:
+    """Blank worker list: NIK as text (Excel cannot eat digits), drop-downs from our data."""
+    area_code = scope_code or regency_code
+    villages = list(
+        Area.objects.within(area_code)
+        .filter(level=AreaLevel.DESA)
+        .order_by("name")
+        .values_list("name", "parent__name")
+    )
+    kecamatan = sorted({k for _v, k in villages if k})
+    sectors = list(Sector.objects.filter(is_active=True).values_list("name", flat=True))
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = book.add_worksheet("Data pekerja")
+    lists = book.add_worksheet("Daftar")
+    head = book.add_format({"bold": True, "bg_color": "#e6f2ef", "border": 1})
+    text = book.add_format({"num_format": "@"})
+    for col, (title, width) in enumerate(TEMPLATE_HEADERS):
+        sheet.write_string(0, col, title, head)
+        sheet.set_column(col, col, width, text if col in (0, 3, 8) else None)
+    sheet.freeze_panes(1, 0)
+    for col, values in enumerate((["L", "P"], [v for v, _k in villages], kecamatan, sectors)):
+        for row, value in enumerate(values):
+            lists.write_string(row, col, value)
+    lists.hide()
+    last = TEMPLATE_ROWS
+
+    def validate(col: int, list_col: str, count: int, title: str) -> None:
+        if count:
+            sheet.data_validation(
+                1, col, last, col,
+                {
+                    "validate": "list",
+                    "source": f"=Daftar!${list_col}$1:${list_col}${count}",
+                    "error_title": title,
+                    "error_message": f"Pilih {title.lower()} dari daftar.",
+                },
+            )  # fmt: skip
+
+    validate(2, "A", 2, "Jenis kelamin")
+    validate(4, "B", len(villages), "Desa/kelurahan")
+    validate(5, "C", len(kecamatan), "Kecamatan")
+    validate(6, "D", len(sectors), "Pekerjaan")
+    sheet.data_validation(
+        1, 0, last, 0,
+        {"validate": "length", "criteria": "==", "value": 16,
+         "error_title": "NIK", "error_message": "NIK harus 16 digit."},
+    )  # fmt: skip
+    sheet.write_comment(0, 3, "Format hh-bb-tttt, misalnya 14-03-1985.")
+    sheet.write_comment(0, 0, "Kolom NIK berformat Teks: ketik 16 digit NIK persis dari KTP/KK.")
+    book.close()
+    return output.getvalue()

@@ -1,0 +1,130 @@
+"""Atomic commit, idempotent re-import, history and the review queue."""
+
+import datetime as dt
+
+import pytest
+
+from lindung.imports import commit as commit_module
+from lindung.imports.models import PossibleDuplicate
+from lindung.imports.services import run_import
+from lindung.workers.models import Worker
+
+from .helpers import csv_bytes, person
+
+pytestmark = pytest.mark.usefixtures("setup_import")
+TODAY = dt.date(2026, 11, 24)
+
+
+def _state():
+    return (
+        list(Worker.objects.order_by("nik").values_list("nik", "name", "phone")),
+        Worker.history.count(),
+        PossibleDuplicate.objects.count(),
+    )
+
+
+def test_crash_in_the_middle_of_a_commit_leaves_the_database_unchanged(monkeypatch):
+    run_import("a.csv", csv_bytes([person(serial=1)]), commit=True, today=TODAY)
+    before = _state()
+    born = dt.date(1990, 1, 2)
+    rows = [person(serial=s) for s in range(10, 30)]
+    rows += [
+        person(birth=born, name="Baiq Nurul", serial=40),
+        person(birth=born, name="Baiq Nurul", serial=41),
+    ]
+    monkeypatch.setattr(commit_module, "CHUNK", 3)
+    chunks = []
+
+    def crash(done):
+        chunks.append(done)
+        if len(chunks) == 4:
+            raise RuntimeError("proses mati")
+
+    monkeypatch.setattr(commit_module, "_after_chunk", crash)
+    with pytest.raises(RuntimeError):
+        run_import("b.csv", csv_bytes(rows), commit=True, today=TODAY)
+    assert chunks == [3, 6, 9, 12]  # rows had been written before the crash
+    assert _state() == before
+
+
+def test_reimporting_the_same_file_changes_nothing():
+    born = dt.date(1990, 1, 2)
+    rows = [person(serial=s) for s in range(50, 60)]
+    rows += [
+        person(birth=born, name="Lalu Hamdan", serial=61),
+        person(birth=born, name="Lalu Hamdan", serial=62),
+    ]
+    content = csv_bytes(rows)
+    first, _ = run_import("a.csv", content, commit=True, today=TODAY)
+    assert first.as_json()["accepted"] == 12
+    after_first = _state()
+    second, _ = run_import("a.csv", content, commit=True, today=TODAY)
+    result = second.as_json()
+    assert result["accepted"] == 0 and result["rejected"] == 12
+    assert {e["code"] for e in result["errors"]} == {"duplicate_existing"}
+    assert _state() == after_first
+
+
+def test_commit_writes_history_flags_sector_and_creator(django_user_model):
+    user = django_user_model.objects.create(username="op")
+    row = person(
+        serial=70,
+        Penghasilan="Rp 500.000",
+        Pekerjaan="Petani Tembakau",
+        **{"No HP": "0812 3456 7890"},
+    )
+    run_import("a.csv", csv_bytes([row]), commit=True, user=user, today=TODAY)
+    worker = Worker.objects.get()
+    assert worker.sector.code == "petani-tembakau"
+    assert worker.monthly_income == 1_000_000
+    assert worker.phone == "+6281234567890"
+    assert worker.verification_flags == ["income_adjusted"]
+    assert worker.created_by == user
+    assert worker.priority_group == worker.sector.priority
+    history = worker.history.get()
+    assert history.history_type == "+" and history.history_user_id == user.pk
+    assert history.nik == worker.nik
+
+
+def test_unknown_occupation_goes_to_default_sector_with_a_flag():
+    outcome, _ = run_import(
+        "a.csv", csv_bytes([person(serial=71, Pekerjaan="Astronot")]), commit=True, today=TODAY
+    )
+    worker = Worker.objects.get()
+    assert worker.sector.code == "lainnya"
+    assert "sector_default" in worker.verification_flags
+    assert outcome.default_sector_rows == 1
+
+
+def test_possible_duplicates_go_to_the_review_queue_against_file_and_registry():
+    born = dt.date(1988, 5, 6)
+    run_import(
+        "a.csv",
+        csv_bytes([person(birth=born, name="Muhammad Zainul Arifin", serial=80)]),
+        commit=True,
+        today=TODAY,
+    )
+    existing = Worker.objects.get()
+    rows = [
+        person(birth=born, name="Muhamad Zainul Arifin", serial=81),  # like the registry entry
+        person(birth=born, name="Rukmini", serial=82, sex="P"),  # same block, other person
+    ]
+    outcome, _ = run_import("b.csv", csv_bytes(rows), commit=True, today=TODAY)
+    assert [w.code for w in outcome.warnings] == ["possible_duplicate"]
+    assert "pekerja terdaftar" in outcome.warnings[0].message
+    pair = PossibleDuplicate.objects.get()
+    assert pair.match == existing and pair.worker.nik == rows[0]["NIK"]
+    assert pair.source_row == 2 and pair.score >= 88
+
+
+def test_scope_limits_rows_to_the_operators_village():
+    rows = [
+        person(serial=90),
+        person(serial=91, **{"Desa/Kelurahan": "Tanjung Luar", "Kecamatan": "Keruak"}),
+    ]
+    outcome, _ = run_import(
+        "a.csv", csv_bytes(rows), commit=True, scope_code="52.03.07.2012", today=TODAY
+    )
+    assert [(e.row, e.code) for e in outcome.errors] == [(3, "village_unknown")]
+    assert "di luar wilayah kerja Anda" in outcome.errors[0].message
+    assert list(Worker.objects.values_list("village_id", flat=True)) == ["52.03.07.2012"]

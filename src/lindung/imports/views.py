@@ -1,0 +1,208 @@
+"""Thin views: upload, mapping, preview/progress, commit, downloads, duplicate review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
+
+from . import jobs
+from .forms import DecisionForm, MappingForm, UploadForm
+from .models import ImportJob, PossibleDuplicate
+from .readers import FileProblem, read_table
+from .report import error_report, template_workbook
+from .review import ReviewError, confirm_distinct, merge_into_match
+from .services import STAGES
+
+
+def _editor(request) -> None:
+    if not request.user.can_edit:
+        raise PermissionDenied("Peran Anda hanya dapat melihat data.")
+
+
+def _job(request, pk: int) -> ImportJob:
+    _editor(request)
+    return get_scoped_or_404(
+        ImportJob.objects.select_related("area", "created_by"), request.user, pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    _editor(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob(
+            original_name=upload.name[:255],
+            size=upload.size,
+            area_id=request.user.scope_code or None,
+            created_by=request.user,
+        )
+        job.file.save(upload.name, upload, save=False)
+        job.save()
+        jobs.enqueue(job)
+        return redirect("imports:detail", pk=job.pk)
+    page = Paginator(scoped(ImportJob.objects.select_related("created_by"), request.user), 20)
+    return render(
+        request,
+        "imports/index.html",
+        {"form": form, "page": page.get_page(request.GET.get("page"))},
+    )
+
+
+def _progress_context(job: ImportJob) -> dict:
+    state = jobs.read_progress(job.pk) if job.is_running else {}
+    total = state.get("total") or 0
+    percent = int(100 * state.get("done", 0) / total) if total else 0
+    return {
+        "job": job,
+        "stage": STAGES.get(state.get("stage", ""), "Menunggu giliran"),
+        "percent": percent,
+        "done": state.get("done", 0),
+        "total": total,
+    }
+
+
+@login_required
+def detail(request, pk: int):
+    job = _job(request, pk)
+    context = _progress_context(job)
+    if job.status == ImportJob.Status.NEEDS_MAPPING:
+        return redirect("imports:mapping", pk=job.pk)
+    if job.status in (ImportJob.Status.VALIDATED, ImportJob.Status.COMMITTED):
+        kind = request.GET.get("jenis", "errors")
+        items = job.result.get("warnings" if kind == "warnings" else "errors", [])
+        context.update(
+            kind=kind,
+            problems=Paginator(items, 50).get_page(request.GET.get("page")),
+            truncated=job.result.get("error_count", 0) > len(job.result.get("errors", [])),
+        )
+    return render(request, "imports/detail.html", context)
+
+
+@login_required
+def progress(request, pk: int):
+    job = _job(request, pk)
+    response = render(request, "imports/_progress.html", _progress_context(job))
+    if not job.is_running:
+        response["HX-Refresh"] = "true"  # status changed: reload the full page once
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping(request, pk: int):
+    job = _job(request, pk)
+    if job.status not in (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.VALIDATED):
+        return redirect("imports:detail", pk=job.pk)
+    headers = job.result.get("headers", [])
+    form = MappingForm(request.POST or None, headers=headers, initial_mapping=job.mapping or {})
+    if request.method == "POST" and form.is_valid():
+        job.mapping = form.mapping()
+        job.save(update_fields=["mapping", "updated_at"])
+        jobs.enqueue(job)
+        return redirect("imports:detail", pk=job.pk)
+    return render(
+        request,
+        "imports/mapping.html",
+        {"job": job, "form": form, "unsure": job.result.get("unsure", {}), "headers": headers},
+    )
+
+
+@login_required
+@require_POST
+def commit(request, pk: int):
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.VALIDATED:
+        messages.error(request, "Impor ini tidak dalam keadaan siap disimpan.")
+    elif not job.accepted:
+        messages.error(request, "Tidak ada baris yang diterima; perbaiki berkas lalu unggah ulang.")
+    else:
+        jobs.enqueue(job, commit=True)
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+def report(request, pk: int):
+    job = _job(request, pk)
+    result = jobs.full_result(job.pk)
+    if not result:
+        raise Http404("Laporan belum tersedia.")
+    try:
+        with job.file.open("rb") as handle:
+            table = read_table(job.original_name, handle.read())
+    except (FileProblem, OSError) as exc:
+        raise Http404("Berkas asli tidak dapat dibaca lagi.") from exc
+    content, filename, content_type = error_report(table, result, job.original_name)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def template(request):
+    _editor(request)
+    content = template_workbook(request.user.scope_code or "", settings.LINDUNG_REGENCY_CODE)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="templat-daftar-pekerja.xlsx"'
+    return response
+
+
+@login_required
+def duplicates(request):
+    status = request.GET.get("status", PossibleDuplicate.Status.OPEN)
+    if status not in PossibleDuplicate.Status.values:
+        status = PossibleDuplicate.Status.OPEN
+    qs = scoped(
+        PossibleDuplicate.objects.select_related("worker", "match", "worker__village"),
+        request.user,
+    ).filter(status=status)
+    return render(
+        request,
+        "imports/duplicates.html",
+        {
+            "page": Paginator(qs, 25).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": PossibleDuplicate.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_detail(request, pk: int):
+    pair = get_scoped_or_404(
+        PossibleDuplicate.objects.select_related(
+            "worker", "match", "worker__village", "worker__sector", "match__sector"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if not user_covers_area(request.user, pair.match.village_id):
+        raise Http404("Data tidak ditemukan.")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        _editor(request)
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "merge":
+                    merge_into_match(pair, request.user)
+                    messages.success(request, "Data digabung ke pekerja yang lebih dulu terdaftar.")
+                else:
+                    confirm_distinct(pair, request.user)
+                    messages.success(request, "Ditandai sebagai dua orang berbeda.")
+            except ReviewError as exc:
+                messages.error(request, str(exc))
+            return redirect("imports:duplicates")
+    return render(request, "imports/duplicate_detail.html", {"pair": pair, "form": form})

@@ -1,0 +1,95 @@
+"""Activity photo checks: only real JPEG/PNG/WebP images under the size limit are kept.
+
+The browser's file name and Content-Type are never trusted: the type comes from the file's
+first bytes (magic numbers) and Pillow must be able to parse the whole image as that type.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .conf import photo_max_bytes
+
+# (magic-bytes test, Pillow format name, content type, file extension)
+_SIGNATURES = (
+    (lambda b: b[:3] == b"\xff\xd8\xff", "JPEG", "image/jpeg", "jpg"),
+    (lambda b: b[:8] == b"\x89PNG\r\n\x1a\n", "PNG", "image/png", "png"),
+    (lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP", "WEBP", "image/webp", "webp"),
+)
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    content: bytes
+    content_type: str
+    extension: str
+
+    @property
+    def storage_name(self) -> str:
+        """A random name: the uploader's file name may carry personal data or path tricks."""
+        return f"{uuid.uuid4().hex}.{self.extension}"
+
+
+def sniff(head: bytes) -> tuple[str, str, str] | None:
+    for test, fmt, content_type, ext in _SIGNATURES:
+        if test(head):
+            return fmt, content_type, ext
+    return None
+
+
+def check_photo(upload) -> CheckedPhoto:
+    """Validate an uploaded file; raise ValidationError with an Indonesian message."""
+    limit = photo_max_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("Foto terlalu besar (%(size)s MB). Maksimal %(limit)s MB.")
+            % {"size": _mb(size), "limit": _mb(limit)},
+            code="photo_too_big",
+        )
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            _("Foto terlalu besar. Maksimal %(limit)s MB.") % {"limit": _mb(limit)},
+            code="photo_too_big",
+        )
+    found = sniff(content[:16])
+    if found is None:
+        raise ValidationError(
+            _("Jenis berkas tidak didukung. Unggah foto JPEG, PNG atau WebP."),
+            code="photo_type",
+        )
+    fmt, content_type, ext = found
+    if not _pillow_parses(content, fmt):
+        raise ValidationError(
+            _("Berkas bukan gambar %(fmt)s yang utuh (rusak atau hanya menyamar sebagai foto).")
+            % {"fmt": fmt},
+            code="photo_corrupt",
+        )
+    return CheckedPhoto(content=content, content_type=content_type, extension=ext)
+
+
+def _pillow_parses(content: bytes, fmt: str) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format != fmt:
+                return False
+            image.verify()
+        # verify() checks structure only; loading decodes the pixels (catches truncated data).
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")

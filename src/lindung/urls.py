@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lindung.api.api import api
+from lindung.core import views as core_views
+from lindung.core import views_personal
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("daftar-kerja/", core_views.worklists, name="worklists"),
+    path("data-pribadi/", views_personal.person_search, name="person_search"),
+    path(
+        "data-pribadi/<int:worker_id>/ekspor/", views_personal.person_export, name="person_export"
+    ),
+    path(
+        "data-pribadi/<int:worker_id>/anonimkan/",
+        views_personal.person_anonymise,
+        name="person_anonymise",
+    ),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wilayah/", include("lindung.areas.urls")),
+    path("audit/", include("lindung.audit.urls")),
+    path("pekerja/", include("lindung.workers.urls")),
+    path("kepesertaan/", include("lindung.enrollment.urls")),
+    path("impor/", include("lindung.imports.urls")),
+    path("pendanaan/", include("lindung.funding.urls")),
+    path("sosialisasi/", include("lindung.outreach.urls")),
+    path("klaim/", include("lindung.claims.urls")),
+    path("cakupan/", include("lindung.coverage.urls")),
+    path("pertukaran/", include("lindung.exchange.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("lindung.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class WorkersConfig(AppConfig):
+    name = "lindung.workers"
+    verbose_name = "Pekerja"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from lindung.core import home, worklists
+        from lindung.core.navigation import NavItem, register
+
+        from . import providers
+
+        register(NavItem(_("Pekerja"), "workers:list"))
+        home.register(providers.home_cards)
+        worklists.register(providers.verification_worklist, order=20)

@@ -1,0 +1,52 @@
+"""The scoped, filtered worker list shared by the list page, the export and the worklist."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from lindung.accounts.scoping import area_q, scoped, user_covers_area
+
+from .models import Worker
+from .nik import clean_nik
+
+NO_MEMBERSHIP = "belum"
+
+
+def needing_verification(qs: QuerySet[Worker]) -> QuerySet[Worker]:
+    return qs.exclude(verification_flags=[]).exclude(verification_flags__isnull=True)
+
+
+def filtered_workers(user, params: dict) -> QuerySet[Worker]:
+    """Workers the user may see, narrowed by the cleaned filter values in `params`."""
+    from lindung.enrollment.models import Membership
+
+    qs = scoped(Worker.objects.all(), user)
+    area = params.get("wilayah")
+    if area and user_covers_area(user, area):
+        qs = qs.filter(area_q("village", area))
+    elif area:
+        return qs.none()
+    if params.get("sektor"):
+        qs = qs.filter(sector=params["sektor"])
+    if params.get("prioritas") is not None:
+        qs = qs.filter(priority_group=params["prioritas"])
+    memberships = Membership.objects.filter(worker=OuterRef("pk"))
+    status = params.get("status")
+    if status == NO_MEMBERSHIP:
+        qs = qs.filter(~Exists(memberships))
+    elif status:
+        qs = qs.filter(Exists(memberships.filter(status=status)))
+    if params.get("dana"):
+        qs = qs.filter(Exists(memberships.filter(funding_type=params["dana"])))
+    if params.get("verifikasi") == "perlu":
+        qs = needing_verification(qs)
+    elif params.get("verifikasi") == "ok":
+        qs = qs.filter(verification_flags=[])
+    q = (params.get("q") or "").strip()
+    if q:
+        digits = clean_nik(q)
+        if digits.isdigit() and len(digits) >= 4:
+            qs = qs.filter(nik__startswith=digits)
+        else:
+            qs = qs.filter(Q(name__icontains=q))
+    return qs.select_related("village", "village__parent", "sector")
