@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import random
 import signal
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,27 +28,42 @@ from lindung.workers.nik import compose_nik
 ROWS = 6000
 
 
-@pytest.fixture(scope="module")
-def fault_db(tmp_path_factory):
+@contextmanager
+def _own_database(tmp_path_factory, label: str):
     """DATABASE_URL of a database of its own, set up with migrations and Lombok Timur."""
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith("postgres"):
         import psycopg
 
-        name = f"lindung_fault_{uuid.uuid4().hex[:8]}"
+        name = f"lindung_{label}_{uuid.uuid4().hex[:8]}"
         admin = base.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = base.rsplit("/", 1)[0] + "/" + name
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('faults') / 'fault.sqlite3'}"
+        url = f"sqlite:///{tmp_path_factory.mktemp(label) / 'fault.sqlite3'}"
     _lindung(url, "setup")
-    yield url
-    if base.startswith("postgres"):
-        import psycopg
+    try:
+        yield url
+    finally:
+        if base.startswith("postgres"):
+            import psycopg
 
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def fault_db(tmp_path_factory):
+    with _own_database(tmp_path_factory, "fault") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """A database for the demo and report cases (the import case wants an empty registry)."""
+    with _own_database(tmp_path_factory, "fault_demo") as url:
+        yield url
 
 
 def _env(url: str) -> dict[str, str]:
@@ -131,3 +148,169 @@ def test_import_killed_at_any_moment_is_all_or_nothing(fault_db, tmp_path):
     assert _count(fault_db, "workers_worker") == ROWS
     _lindung(fault_db, "import_workers", str(source), "--commit", "--json")
     assert _count(fault_db, "workers_worker") == ROWS
+
+
+# --- Demo load and report generation ------------------------------------------------------
+
+DEMO_WORKERS = 30000
+
+# Every table's row count, plus fingerprints of the rows a coverage refresh rewrites in place
+# (it deletes and reinserts, so counts alone could match a half-done refresh).
+STATE = """
+import json
+from django.db import connection
+out = {}
+with connection.cursor() as c:
+    for table in sorted(connection.introspection.table_names()):
+        c.execute(f'SELECT COUNT(*) FROM "{table}"')
+        out[table] = c.fetchone()[0]
+    c.execute("SELECT COALESCE(SUM(active), 0), COALESCE(SUM(new_members), 0), "
+              "COUNT(DISTINCT ref_day), MAX(ref_day) FROM coverage_coveragesnapshot")
+    out["snapshot_sums"] = [str(v) for v in c.fetchone()]
+    c.execute("SELECT COALESCE(SUM(count), 0) FROM coverage_coveragestatuscount")
+    out["status_sum"] = str(c.fetchone()[0])
+print(json.dumps(out))
+"""
+
+
+def _state(url: str) -> dict:
+    out = _lindung(url, "shell", "--no-imports", "-c", STATE)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _changed(before: dict, after: dict) -> dict:
+    return {
+        k: (before.get(k), after.get(k))
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k)
+    }
+
+
+def _kill_when(url: str, marker: str, *args: str, after: float = 0.0) -> bool:
+    """Run the command and SIGKILL it `after` seconds once `marker` shows on its output
+    (stdout and stderr, unbuffered). Returns whether the marker was seen before it ended."""
+    env = _env(url)
+    env["PYTHONUNBUFFERED"] = "1"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lindung.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    seen, text = False, b""
+    while True:
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        text += chunk
+        if marker.encode() in text:
+            seen = True
+            time.sleep(after)
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    return seen
+
+
+def _kill_moments(seed: int, first: float, last: float, count: int) -> list[float]:
+    """Kill moments spread over the run, each at a random point of its own slice."""
+    rng = random.Random(seed)
+    width = (last - first) / count
+    return [round(first + i * width + rng.uniform(0, width), 2) for i in range(count)]
+
+
+def _all_or_nothing(url: str, args: tuple[str, ...], marker: str, delays: list[float]) -> dict:
+    """Kill the command once right after `marker` (printed while its transaction is open),
+    then at each delay until one run got through; every state seen must be the one before
+    or the one an uninterrupted run leaves. Returns (before, complete)."""
+    before = _state(url)
+    assert _kill_when(url, marker, *args), f"{args[0]} ended before printing {marker!r}"
+    mid_run = _state(url)
+    assert not _changed(before, mid_run), f"half-written {args[0]}: {_changed(before, mid_run)}"
+    finished = []
+    for delay in delays:
+        _kill_after(url, delay, *args)
+        state = _state(url)
+        if state != before:
+            finished.append((delay, state))
+            break
+    if not finished:
+        _lindung(url, *args)
+    complete = _state(url)
+    assert complete != before
+    for delay, state in finished:
+        assert not _changed(state, complete), f"half-written {args[0]} after {delay}s"
+    return before, complete
+
+
+DEMO = ("demo", "--workers", str(DEMO_WORKERS), "--seed", "3")
+
+
+def _ensure_demo(url: str) -> None:
+    if _state(url)["workers_worker"] == 0:
+        _lindung(url, *DEMO)
+
+
+def test_demo_load_killed_at_any_moment_is_all_or_nothing(demo_db):
+    assert _state(demo_db)["workers_worker"] == 0
+    # "funding:" is printed by the first registered step, after the workers and memberships
+    # were written and before the outreach and coverage steps: the transaction is open.
+    before, complete = _all_or_nothing(demo_db, DEMO, "funding:", _kill_moments(11, 1, 12, 5))
+    assert before["workers_worker"] == 0
+    assert complete["workers_worker"] == DEMO_WORKERS
+    grown = _changed(before, complete)
+    for table in (
+        "enrollment_membership",
+        "enrollment_membershiptransition",
+        "outreach_team",
+        "outreach_activity",
+        "funding_commitment",
+        "coverage_coveragesnapshot",
+        "accounts_user",
+    ):
+        assert table in grown, f"{table} not written by the demo"
+
+
+def test_coverage_refresh_killed_at_any_moment_is_all_or_nothing(demo_db):
+    """The Bupati's monthly report reads the coverage summary rows; rebuilding them for
+    another day deletes and reinserts every village's months, in one transaction."""
+    _ensure_demo(demo_db)
+    day = (dt.date.today() - dt.timedelta(days=45)).isoformat()
+    args = ("coverage_refresh", "52.03", "--date", day)
+    before, complete = _all_or_nothing(demo_db, args, "] 3/", _kill_moments(5, 0.8, 6, 4))
+    assert complete["snapshot_sums"][3].startswith(day)
+    assert complete["coverage_coveragerefreshlog"] == before["coverage_coveragerefreshlog"] + 1
+    assert complete["snapshot_sums"] != before["snapshot_sums"]
+
+
+REPORT = """
+import sys
+from lindung.accounts.models import User
+from lindung.areas.models import Area
+from lindung.coverage import reports
+from lindung.coverage.exports import pdf_response
+from lindung.coverage.periods import month_start, today
+from django.template.loader import render_to_string
+user = User.objects.get(username="admin")
+area = Area.objects.get(code="52.03")
+print("laporan dimulai", flush=True)
+for _ in range({rounds}):
+    data = reports.monthly(user, area, month_start(today()))
+    xlsx = reports.monthly_xlsx(data, "laporan").content
+    pdf = pdf_response(render_to_string("coverage/pdf/monthly.html", data), "laporan").content
+print("laporan", xlsx[:2].decode(), pdf[:4].decode(), len(data["children"]), flush=True)
+"""
+
+
+def test_monthly_report_killed_at_any_moment_leaves_the_database_as_it_was(demo_db):
+    _ensure_demo(demo_db)
+    before = _state(demo_db)
+    script = REPORT.format(rounds=3)
+    for after in (0.0, 0.5, 1.5, 3.0):
+        assert _kill_when(demo_db, "laporan dimulai", "shell", "-c", script, after=after)
+        assert not _changed(before, _state(demo_db)), f"report left changes after {after}s"
+    # Uninterrupted it produces an XLSX (zip) and a PDF with the regency's 21 kecamatan.
+    out = _lindung(demo_db, "shell", "-c", REPORT.format(rounds=1)).strip().splitlines()[-1]
+    assert out == "laporan PK %PDF 21"
+    assert not _changed(before, _state(demo_db))
