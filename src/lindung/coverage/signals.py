@@ -1,37 +1,72 @@
-"""Keep snapshots current as memberships change (recount on commit, once per village)."""
+"""Keep snapshots current as memberships change: per-cell deltas in the same transaction.
 
-from django.db.models.signals import post_delete, post_init, post_save
+pre_save / pre_delete read the membership as the database holds it (locked FOR UPDATE inside a
+transaction), post_save / post_delete read it again and apply new - old to the snapshot cells.
+Reading the database rather than the loaded instance keeps the deltas right when an instance
+is stale. Writes that bypass signals (QuerySet.update) are not seen; the one in
+enrollment.services.record_payment (paid_until) is followed through the payment it creates.
+"""
 
-from lindung.enrollment.models import Membership
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from lindung.enrollment.models import ContributionPayment, Membership
 from lindung.workers.models import Worker
 
-from .snapshots import schedule
+from .snapshots import apply_changes, read_states
 
 
-def _remember_membership(sender, instance, **kwargs):
-    instance._coverage_village = instance.__dict__.get("village_id")
+def _membership_before(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: fixtures are followed by a refresh
+        return
+    old = read_states([instance.pk], lock=True).get(instance.pk) if instance.pk else None
+    instance._coverage_old = old
 
 
-def _membership_changed(sender, instance, **kwargs):
-    schedule(instance.village_id, getattr(instance, "_coverage_village", None))
-    instance._coverage_village = instance.village_id
+def _membership_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    old = instance.__dict__.pop("_coverage_old", None)
+    new = read_states([instance.pk]).get(instance.pk)
+    apply_changes([(old, new)])
 
 
-def _remember_worker(sender, instance, **kwargs):
-    instance._coverage_sector = instance.__dict__.get("sector_id")
+def _membership_deleted(sender, instance, **kwargs):
+    apply_changes([(instance.__dict__.pop("_coverage_old", None), None)])
 
 
-def _worker_saved(sender, instance, created, **kwargs):
+def _worker_before(sender, instance, raw=False, **kwargs):
+    instance._coverage_sector = None
+    if instance.pk and not raw:
+        instance._coverage_sector = (
+            Worker.objects.filter(pk=instance.pk).values_list("sector_id", flat=True).first()
+        )
+
+
+def _worker_saved(sender, instance, created, raw=False, **kwargs):
     # Snapshots group by the worker's sector; a sector change moves their memberships.
-    old = getattr(instance, "_coverage_sector", None)
-    if not created and old is not None and old != instance.sector_id:
-        schedule(*instance.memberships.values_list("village_id", flat=True))
-    instance._coverage_sector = instance.sector_id
+    old = instance.__dict__.pop("_coverage_sector", None)
+    if created or raw or old is None or old == instance.sector_id:
+        return
+    ids = instance.memberships.values_list("pk", flat=True)
+    states = read_states(ids, lock=True).values()
+    apply_changes([(s._replace(sector=old), s) for s in states])
+
+
+def _payment_saved(sender, instance, created, raw=False, **kwargs):
+    # record_payment() creates the payment, then sets paid_until = period_end with
+    # QuerySet.update (no signal): apply that change here, in the same transaction.
+    if not created or raw:
+        return
+    state = read_states([instance.membership_id], lock=True).get(instance.membership_id)
+    if state is not None and state.paid != instance.period_end:
+        apply_changes([(state, state._replace(paid=instance.period_end))])
 
 
 def connect() -> None:
-    post_init.connect(_remember_membership, sender=Membership, dispatch_uid="cov_m_init")
-    post_save.connect(_membership_changed, sender=Membership, dispatch_uid="cov_m_save")
-    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="cov_m_delete")
-    post_init.connect(_remember_worker, sender=Worker, dispatch_uid="cov_w_init")
+    pre_save.connect(_membership_before, sender=Membership, dispatch_uid="cov_m_pre")
+    post_save.connect(_membership_saved, sender=Membership, dispatch_uid="cov_m_save")
+    pre_delete.connect(_membership_before, sender=Membership, dispatch_uid="cov_m_pre_delete")
+    post_delete.connect(_membership_deleted, sender=Membership, dispatch_uid="cov_m_delete")
+    pre_save.connect(_worker_before, sender=Worker, dispatch_uid="cov_w_pre")
     post_save.connect(_worker_saved, sender=Worker, dispatch_uid="cov_w_save")
+    post_save.connect(_payment_saved, sender=ContributionPayment, dispatch_uid="cov_p_save")

@@ -1,18 +1,28 @@
 """Maintain CoverageSnapshot / CoverageStatusCount from memberships.
 
-Village rows are counted with one grouped query (one conditional count per month); every
-ancestor (kecamatan, kabupaten, provinsi) is then rebuilt as the sum of its children's rows.
-`refresh_villages()` is what signals and bulk writers call; `refresh_area()` rebuilds a whole
-area (the `coverage_refresh` command, run daily so the running month follows the calendar).
+Cells are (area, month, sector, funding source); village cells are counted from memberships and
+every ancestor (kecamatan, kabupaten, provinsi) holds the sum of its children.
+
+* Saves: `apply_changes()` (called by the signals in the same transaction as the membership
+  write) adds the membership's new contribution and subtracts its old one in the village and
+  every ancestor: a few statements whatever the number of participants.
+* Repair: `refresh_villages()` recounts villages and passes the difference up to the ancestors;
+  `refresh_area()` (the `coverage_refresh` command, run daily so the running month follows the
+  calendar) recounts a whole area with a few set-based statements.
+
+Each village is counted "as of" a day: the `ref_day` of the latest CoverageRefreshLog of the
+village or an ancestor. Incremental changes use that day too, so the snapshots always equal a
+full recount as of the same day (tests check this on random sequences of changes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,22 +89,48 @@ ACTIVE_SQL = (
 )
 
 
-def _village_sql(where: str) -> str:
-    """INSERT ... SELECT of one month's village rows (sparse: all-zero cells are skipped)."""
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _date(mark: str = "%s") -> str:
+    """A date parameter inside VALUES (PostgreSQL would type a bare literal as text)."""
+    return f"CAST({mark} AS date)" if _pg() else mark
+
+
+# --- Full recount (repair and the daily refresh) ------------------------------------------------
+
+# Months per INSERT ... SELECT: each statement reads the memberships once and counts them for
+# up to this many months (joined to a VALUES list of months).
+MONTHS_PER_STATEMENT = 12
+
+
+def _village_sql(where: str, months: int) -> str:
+    """INSERT ... SELECT of the village rows of `months` months in one statement.
+
+    Sparse: all-zero cells are skipped. Months come as parameters p0, r0, rl0, p1, ...
+    (month start, day counted on, last day of the lapse-risk window).
+    """
     active = f"CASE WHEN {ACTIVE_SQL} THEN 1 ELSE 0 END"
-    lapse = f"CASE WHEN {ACTIVE_SQL} AND m.paid_until <= %(rl)s THEN 1 ELSE 0 END"
-    new = "CASE WHEN m.coverage_start >= %(p)s AND m.coverage_start <= %(r)s THEN 1 ELSE 0 END"
+    lapse = f"CASE WHEN {ACTIVE_SQL} AND m.paid_until <= x.rl THEN 1 ELSE 0 END"
+    new = "CASE WHEN m.coverage_start >= x.p AND m.coverage_start <= x.r THEN 1 ELSE 0 END"
     pre = ", ".join(f"'{s}'" for s in PRE_ACTIVE)
+    # A derived table, not WITH: Python's sqlite3 gives no rowcount for statements led by WITH.
+    values = " UNION ALL ".join(
+        f"SELECT {_date(f'%(p{k})s')} AS p, {_date(f'%(r{k})s')} AS r, {_date(f'%(rl{k})s')} AS rl"
+        for k in range(months)
+    )
     return (
         f"INSERT INTO {SNAP} ({SNAP_COLS}) "
-        f"SELECT m.village_id, {AreaLevel.DESA}, %(p)s, %(r)s, w.sector_id, m.funding_type, "
+        f"SELECT m.village_id, {AreaLevel.DESA}, x.p, x.r, w.sector_id, m.funding_type, "
         f"SUM({active}), SUM({lapse}), SUM({new}) "
         f"FROM {MEMBER} m JOIN {WORKER} w ON w.id = m.worker_id "
+        f"JOIN ({values}) x "
+        "ON m.coverage_start <= x.r AND (m.paid_until >= x.p OR m.coverage_start >= x.p) "
         f"WHERE {where} AND m.status NOT IN ({pre}) AND m.coverage_start IS NOT NULL "
-        "AND m.coverage_start <= %(r)s AND (m.paid_until >= %(p)s OR m.coverage_start >= %(p)s) "
-        "GROUP BY m.village_id, w.sector_id, m.funding_type "
+        "GROUP BY m.village_id, x.p, x.r, w.sector_id, m.funding_type "
         f"HAVING SUM({active}) > 0 OR SUM({new}) > 0"
-    )
+    ).replace("%(r)s", "x.r")
 
 
 def _write_villages(
@@ -108,16 +144,19 @@ def _write_villages(
         cur.execute(f"DELETE FROM {SNAP} WHERE {mine}", params)
         cur.execute(f"DELETE FROM {STATUS} WHERE {mine}", params)
         rows = 0
-        sql = _village_sql(where)
         periods = periods_to_keep(on, first)
-        for done, period in enumerate(periods, start=1):
-            day = ref_day(period, on)
-            cur.execute(
-                sql, {**params, "p": period, "r": day, "rl": day + dt.timedelta(days=lapse_days)}
-            )
+        for i in range(0, len(periods), MONTHS_PER_STATEMENT):
+            chunk = periods[i : i + MONTHS_PER_STATEMENT]
+            months = dict(params)
+            for k, period in enumerate(chunk):
+                day = ref_day(period, on)
+                months.update(
+                    {f"p{k}": period, f"r{k}": day, f"rl{k}": day + dt.timedelta(days=lapse_days)}
+                )
+            cur.execute(_village_sql(where, len(chunk)), months)
             rows += max(cur.rowcount, 0)
             if progress:
-                progress(done, len(periods))
+                progress(i + len(chunk), len(periods))
         cur.execute(
             f"INSERT INTO {STATUS} (area_id, level, status, count) "
             f"SELECT m.village_id, {AreaLevel.DESA}, m.status, COUNT(*) FROM {MEMBER} m "
@@ -168,6 +207,33 @@ def _rollup(code: str) -> None:
         )
 
 
+def _rollup_level(code: str, level: int) -> None:
+    """Rebuild every area of `level` inside `code` from its children: one statement per table."""
+    params = {"prefix": code + ".%", "level": level}
+    inside = f"SELECT code FROM areas_area WHERE code LIKE %(prefix)s AND level = {level}"
+    with connection.cursor() as cur:
+        for table in (SNAP, STATUS):
+            cur.execute(f"DELETE FROM {table} WHERE area_id IN ({inside})", params)
+        cur.execute(
+            f"INSERT INTO {SNAP} ({SNAP_COLS}) "
+            "SELECT a.parent_id, %(level)s, s.period, MAX(s.ref_day), s.sector_id, "
+            "s.funding_type, SUM(s.active), SUM(s.lapse_risk), SUM(s.new_members) "
+            f"FROM {SNAP} s JOIN areas_area a ON a.code = s.area_id "
+            "WHERE s.level = %(level)s + 1 AND s.area_id LIKE %(prefix)s "
+            "AND a.parent_id IS NOT NULL "
+            "GROUP BY a.parent_id, s.period, s.sector_id, s.funding_type",
+            params,
+        )
+        cur.execute(
+            f"INSERT INTO {STATUS} (area_id, level, status, count) "
+            "SELECT a.parent_id, %(level)s, s.status, SUM(s.count) "
+            f"FROM {STATUS} s JOIN areas_area a ON a.code = s.area_id "
+            "WHERE s.level = %(level)s + 1 AND s.area_id LIKE %(prefix)s "
+            "AND a.parent_id IS NOT NULL GROUP BY a.parent_id, s.status",
+            params,
+        )
+
+
 def _existing_ancestors(codes: Iterable[str]) -> list[str]:
     """Ancestors of the given villages that exist as areas, deepest level first."""
     wanted = {a for code in codes for a in ancestors_of(code)}
@@ -175,31 +241,10 @@ def _existing_ancestors(codes: Iterable[str]) -> list[str]:
     return sorted(found, key=lambda c: (-_level(c), c))
 
 
-def refresh_villages(codes: Iterable[str], on: dt.date | None = None) -> None:
-    """Recount the given villages and every area above them. Call after bulk membership writes."""
-    codes = sorted({c for c in codes if c})
-    if not codes:
-        return
-    on = on or today()
-    with transaction.atomic():
-        _lock(codes)
-        for i in range(0, len(codes), 500):
-            chunk = codes[i : i + 500]
-            params = {f"v{k}": c for k, c in enumerate(chunk)}
-            marks = ", ".join(f"%({k})s" for k in params)
-            _write_villages(f"m.village_id IN ({marks})", params, on)
-        for code in _existing_ancestors(codes):
-            _rollup(code)
-
-
-def refresh_village(code: str, on: dt.date | None = None) -> None:
-    refresh_villages([code], on)
-
-
 def refresh_area(
     code: str, on: dt.date | None = None, progress: Callable[[int, int], None] | None = None
 ) -> dict:
-    """Recount every village inside `code` (one statement per month), then roll up."""
+    """Recount every village inside `code` (a few statements for all months), then roll up."""
     on = on or today()
     started = timezone.now()
     area = Area.objects.get(code=code)
@@ -211,11 +256,10 @@ def refresh_area(
     with transaction.atomic():
         _lock(villages or [code])
         rows = _write_villages(where, params, on, progress)
-        inner = Area.objects.within(code).filter(level__lt=AreaLevel.DESA)
-        existing = set(
-            Area.objects.filter(code__in=ancestors_of(code)).values_list("code", flat=True)
-        )
-        todo = set(inner.values_list("code", flat=True)) | existing
+        for level in range(AreaLevel.DESA - 1, area.level, -1):  # inner levels, deepest first
+            _rollup_level(code, level)
+        existing = Area.objects.filter(code__in=ancestors_of(code)).values_list("code", flat=True)
+        todo = set(existing) | ({code} if area.level < AreaLevel.DESA else set())
         for c in sorted(todo, key=lambda c: (-_level(c), c)):
             _rollup(c)
         CoverageRefreshLog.objects.create(
@@ -225,28 +269,316 @@ def refresh_area(
 
 
 def _lock(codes: list[str]) -> None:
-    """Serialise refreshes within a regency so concurrent rollups don't clash (PostgreSQL)."""
+    """Serialise full refreshes with saves in the regency (PostgreSQL; saves take FOR SHARE)."""
     regencies = sorted({".".join(c.split(".")[:2]) for c in codes})
     list(Area.objects.select_for_update().filter(code__in=regencies).values_list("code"))
 
 
-# --- Incremental refresh from signals: collect villages per transaction, recount on commit. ---
-
-_pending = threading.local()
+# --- Incremental: per-cell deltas ----------------------------------------------------------------
 
 
-def schedule(*codes: str | None) -> None:
-    # One callback per call: the first to run recounts everything pending, later ones find
-    # nothing. Codes left over from a rolled-back transaction are recounted harmlessly.
-    pending: set[str] | None = getattr(_pending, "codes", None)
-    if pending is None:
-        pending = _pending.codes = set()
-    pending.update(c for c in codes if c)
-    transaction.on_commit(_flush)
+class State(NamedTuple):
+    """What of a membership the snapshots depend on."""
+
+    village: str
+    sector: int
+    funding: str
+    status: str
+    start: dt.date | None
+    paid: dt.date | None
+    end: dt.date | None
 
 
-def _flush() -> None:
-    codes = getattr(_pending, "codes", None) or set()
-    _pending.codes = None
-    if codes:
-        refresh_villages(codes)
+STATE_FIELDS = (
+    "village_id",
+    "worker__sector_id",
+    "funding_type",
+    "status",
+    "coverage_start",
+    "paid_until",
+    "coverage_end",
+)
+
+
+def read_states(ids: Iterable[int], lock: bool = False) -> dict[int, State]:
+    """Current state of memberships in the database (locked FOR UPDATE inside a transaction)."""
+    qs = Membership.objects.filter(pk__in=list(ids)).order_by()
+    if lock and connection.features.has_select_for_update and connection.in_atomic_block:
+        qs = qs.select_for_update(of=("self",))
+    return {row[0]: State(*row[1:]) for row in qs.values_list("pk", *STATE_FIELDS)}
+
+
+def contribution(s: State | None, on: dt.date, lapse_days: int) -> list[tuple]:
+    """(period, ref_day, active, lapse_risk, new) of one membership: the SQL rules in Python."""
+    if s is None or s.status in PRE_ACTIVE or s.start is None:
+        return []
+    last = month_start(on)
+    period = max(month_start(s.start), add_months(last, -(HISTORY_MONTHS - 1)))
+    out = []
+    while period <= last:
+        day = ref_day(period, on)
+        active = (
+            s.start <= day
+            and s.paid is not None
+            and s.paid >= day
+            and (s.end is None or s.end >= day)
+        )
+        lapse = active and s.paid <= day + dt.timedelta(days=lapse_days)
+        new = period <= s.start <= day
+        if active or new:
+            out.append((period, day, int(active), int(lapse), int(new)))
+        period = add_months(period, 1)
+    return out
+
+
+class Drift(Exception):
+    """Snapshot rows do not hold what a delta expects: recount instead."""
+
+
+def _village_context(villages: Iterable[str]) -> dict[str, tuple[dt.date | None, list[str]]]:
+    """For each village: the day it is counted as of (None: never counted) and its ancestors.
+
+    On PostgreSQL the village and its ancestors are locked FOR SHARE: saves run side by side,
+    a full refresh of the regency (FOR UPDATE) waits for them and they wait for it.
+    """
+    villages = list(villages)
+    chains = {v: [v, *ancestors_of(v)] for v in villages}
+    codes = sorted({c for chain in chains.values() for c in chain})
+    marks = ", ".join(["%s"] * len(codes))
+    lock = " FOR SHARE" if _pg() and connection.in_atomic_block else ""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT code FROM areas_area WHERE code IN ({marks}){lock}", codes)
+        existing = {r[0] for r in cur.fetchall()}
+    out = {}
+    for v in villages:
+        chain = [c for c in chains[v] if c in existing]
+        on = (
+            CoverageRefreshLog.objects.filter(area_id__in=chain)
+            .order_by("-finished_at", "-id")
+            .values_list("ref_day", flat=True)
+            .first()
+        )
+        out[v] = (on, [c for c in chain if c != v])
+    return out
+
+
+def apply_changes(changes: Iterable[tuple[State | None, State | None]]) -> None:
+    """Move memberships from their old to their new state in every snapshot cell they touch.
+
+    `changes` holds (old, new) pairs (None: did not exist / deleted). The village and each
+    ancestor get new contribution - old contribution, per (month, sector, funding). Villages
+    never counted yet are recounted instead (and are counted as of today from then on); if
+    the rows do not hold what the delta expects, the villages are recounted (self-repair).
+    """
+    changes = [(old, new) for old, new in changes if old != new]
+    if not changes:
+        return
+    villages = sorted({s.village for pair in changes for s in pair if s is not None})
+    context = _village_context(villages)
+    fresh = [v for v in villages if context[v][0] is None]
+    lapse_days = CoverageConfig.current().lapse_risk_days
+    cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, dt.date.min])
+    statuses: dict[tuple, int] = defaultdict(int)
+    for old, new in changes:
+        for sign, s in ((-1, old), (1, new)):
+            if s is None or s.village in fresh:
+                continue
+            on, ancestors = context[s.village]
+            chain = [s.village, *ancestors]
+            for code in chain:
+                statuses[(code, s.status)] += sign
+            for period, day, active, lapse, new_member in contribution(s, on, lapse_days):
+                for code in chain:
+                    cell = cells[(code, period, s.sector, s.funding)]
+                    cell[0] += sign * active
+                    cell[1] += sign * lapse
+                    cell[2] += sign * new_member
+                    cell[3] = max(cell[3], day)
+    counted = [v for v in villages if v not in fresh]
+    try:
+        with transaction.atomic():
+            _apply_cells(cells)
+            _apply_statuses(statuses)
+    except (IntegrityError, Drift):
+        # The rows drifted (a write behind the signals' back): recount the villages and
+        # rebuild their ancestors from their children.
+        refresh_villages(counted, rebuild=True)
+    if fresh:
+        refresh_villages(fresh, today())
+
+
+def _apply_cells(cells: dict[tuple, list]) -> None:
+    up, down = [], []
+    for (code, period, sector, funding), (a, lr, n, day) in sorted(cells.items()):
+        if a or lr or n:
+            row = (code, _level(code), period, day, sector, funding, a, lr, n)
+            (down if min(a, lr, n) < 0 else up).append(row)
+    if not (up or down):
+        return
+    greatest = "GREATEST" if _pg() else "MAX"
+    with connection.cursor() as cur:
+        for chunk in _chunks(up):
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cur.execute(
+                f"INSERT INTO {SNAP} ({SNAP_COLS}) VALUES {values} "
+                "ON CONFLICT (area_id, period, sector_id, funding_type) DO UPDATE SET "
+                f"active = {SNAP}.active + excluded.active, "
+                f"lapse_risk = {SNAP}.lapse_risk + excluded.lapse_risk, "
+                f"new_members = {SNAP}.new_members + excluded.new_members, "
+                f"ref_day = {greatest}({SNAP}.ref_day, excluded.ref_day)",
+                [v for row in chunk for v in row],
+            )
+        for chunk in _chunks(down):
+            # Cells losing a membership must exist: if not, the snapshots drifted.
+            values = " UNION ALL ".join(
+                [
+                    f"SELECT %s AS area, {_date()} AS period, %s AS sector, %s AS funding, "
+                    "%s AS a, %s AS lr, %s AS n"
+                ]
+                * len(chunk)
+            )
+            cur.execute(
+                f"UPDATE {SNAP} SET active = {SNAP}.active + v.a, "
+                f"lapse_risk = {SNAP}.lapse_risk + v.lr, new_members = {SNAP}.new_members + v.n "
+                f"FROM ({values}) v WHERE {SNAP}.area_id = v.area AND {SNAP}.period = v.period "
+                f"AND {SNAP}.sector_id = v.sector AND {SNAP}.funding_type = v.funding",
+                [v for row in chunk for v in (row[0], row[2], *row[4:])],
+            )
+            if cur.rowcount != len(chunk):
+                raise Drift
+        areas = sorted({row[0] for row in up + down})
+        periods = sorted({row[2] for row in up + down})
+        cur.execute(
+            f"DELETE FROM {SNAP} WHERE area_id IN ({', '.join(['%s'] * len(areas))}) "
+            f"AND period IN ({', '.join(['%s'] * len(periods))}) "
+            "AND active = 0 AND lapse_risk = 0 AND new_members = 0",
+            [*areas, *periods],
+        )
+
+
+def _apply_statuses(statuses: dict[tuple, int]) -> None:
+    up = [(c, _level(c), s, n) for (c, s), n in sorted(statuses.items()) if n > 0]
+    down = [(c, s, n) for (c, s), n in sorted(statuses.items()) if n < 0]
+    if not (up or down):
+        return
+    with connection.cursor() as cur:
+        for chunk in _chunks(up):
+            cur.execute(
+                f"INSERT INTO {STATUS} (area_id, level, status, count) VALUES "
+                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + f" ON CONFLICT (area_id, status) DO UPDATE SET count = {STATUS}.count "
+                "+ excluded.count",
+                [v for row in chunk for v in row],
+            )
+        for chunk in _chunks(down):
+            values = " UNION ALL ".join(["SELECT %s AS area, %s AS status, %s AS n"] * len(chunk))
+            cur.execute(
+                f"UPDATE {STATUS} SET count = {STATUS}.count + v.n FROM ({values}) v "
+                f"WHERE {STATUS}.area_id = v.area AND {STATUS}.status = v.status",
+                [v for row in chunk for v in row],
+            )
+            if cur.rowcount != len(chunk):
+                raise Drift
+            areas = sorted({row[0] for row in chunk})
+            cur.execute(
+                f"DELETE FROM {STATUS} WHERE area_id IN ({', '.join(['%s'] * len(areas))}) "
+                "AND count = 0",
+                areas,
+            )
+
+
+def _chunks(rows: list, size: int = 400) -> Iterable[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _cells_of(codes: list[str]) -> tuple[dict[tuple, list], dict[tuple, int]]:
+    """Snapshot rows of the given areas as {(area, period, sector, funding): [a, lr, n, day]}."""
+    marks = ", ".join(["%s"] * len(codes))
+    out = {}
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT area_id, period, sector_id, funding_type, active, lapse_risk, new_members, "
+            f"ref_day FROM {SNAP} WHERE area_id IN ({marks})",
+            codes,
+        )
+        for area, period, sector, funding, a, lr, n, day in cur.fetchall():
+            out[(area, _as_date(period), sector, funding)] = [a, lr, n, _as_date(day)]
+        cur.execute(
+            f"SELECT area_id, status, count FROM {STATUS} WHERE area_id IN ({marks})", codes
+        )
+        statuses = {(area, status): count for area, status, count in cur.fetchall()}
+    return out, statuses
+
+
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def refresh_villages(
+    codes: Iterable[str], on: dt.date | None = None, *, rebuild: bool = False
+) -> None:
+    """Recount villages from their memberships and pass the difference up to every ancestor.
+
+    Costs one recount of the villages (not of their kabupaten). Each village is counted as of
+    `on`, else the day it was last counted, else today; a log row records that day.
+    `rebuild` rebuilds the ancestors from all their children instead (slower; for drift).
+    """
+    codes = sorted({c for c in codes if c})
+    if not codes:
+        return
+    started = timezone.now()
+    with transaction.atomic():
+        list(Area.objects.select_for_update().filter(code__in=codes).values_list("code"))
+        context = _village_context(codes)
+        by_day: dict[dt.date, list[str]] = defaultdict(list)
+        for code in codes:
+            by_day[on or context[code][0] or today()].append(code)
+        for day, group in sorted(by_day.items()):
+            for i in range(0, len(group), 500):
+                chunk = group[i : i + 500]
+                _recount_and_pass_up(chunk, day, {c: context[c][1] for c in chunk}, rebuild)
+                CoverageRefreshLog.objects.bulk_create(
+                    CoverageRefreshLog(area_id=c, ref_day=day, started_at=started, villages=1)
+                    for c in chunk
+                )
+
+
+def _recount_and_pass_up(
+    villages: list[str], on: dt.date, ancestors: dict[str, list], rebuild: bool
+) -> None:
+    old_cells, old_statuses = _cells_of(villages)
+    params = {f"v{k}": c for k, c in enumerate(villages)}
+    marks = ", ".join(f"%({k})s" for k in params)
+    _write_villages(f"m.village_id IN ({marks})", params, on)
+    if rebuild:
+        for code in _existing_ancestors(villages):
+            _rollup(code)
+        return
+    new_cells, new_statuses = _cells_of(villages)
+    cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, dt.date.min])
+    for key in old_cells.keys() | new_cells.keys():
+        old = old_cells.get(key, [0, 0, 0, dt.date.min])
+        new = new_cells.get(key, [0, 0, 0, dt.date.min])
+        village, period, sector, funding = key
+        for code in ancestors[village]:
+            cell = cells[(code, period, sector, funding)]
+            for i in range(3):
+                cell[i] += new[i] - old[i]
+            cell[3] = max(cell[3], new[3])
+    statuses: dict[tuple, int] = defaultdict(int)
+    for key in old_statuses.keys() | new_statuses.keys():
+        for code in ancestors[key[0]]:
+            statuses[(code, key[1])] += new_statuses.get(key, 0) - old_statuses.get(key, 0)
+    try:
+        with transaction.atomic():
+            _apply_cells(cells)
+            _apply_statuses(statuses)
+    except (IntegrityError, Drift):
+        # The ancestors themselves drifted: rebuild them from their children.
+        for code in _existing_ancestors(villages):
+            _rollup(code)
+
+
+def refresh_village(code: str, on: dt.date | None = None) -> None:
+    refresh_villages([code], on)

@@ -299,7 +299,7 @@ def test_refresh_view_permissions(client, users, lotim):
     assert client.post(url).status_code == 403
     client.force_login(users["admin_kabupaten"])
     assert client.post(url).status_code == 302
-    assert CoverageRefreshLog.objects.get().villages == 254
+    assert CoverageRefreshLog.objects.get(area_id=REG).villages == 254
 
 
 def test_stale_figures_are_flagged(client, users, lotim):
