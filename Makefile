@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,national]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -43,9 +43,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Scaling suite: 100k, 1M, 10M workers on SQLite and PostgreSQL (bench/suite.py); to run small:
+# make bench BENCH_ARGS="--sizes 100k --databases sqlite". `python -m bench` runs each module alone.
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.suite $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

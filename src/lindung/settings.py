@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.exchange",
     "lindung.api",
+    "lindung.national",
 ]
 
 MIDDLEWARE = [
