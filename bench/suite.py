@@ -1,0 +1,429 @@
+# ruff: noqa: E501  (report table rows read better unwrapped)
+"""Scaling suite (`make bench`): the same benchmarks at growing sizes, SQLite and PostgreSQL.
+
+    python -m bench.suite                                   # 100k, 1M, 10M on both databases
+    python -m bench.suite --sizes 100k,1M --runs 3          # what fits in an afternoon
+    python -m bench.suite --sizes 20k --databases sqlite    # smoke run (a minute)
+    python -m bench.suite --report-only                     # redraw table + plot from the JSON
+
+For every size N and database it builds a reproducible data set (seeded generators of the other
+modules, one database per size under var/bench_scaling/ or `bench_scaling_<N>` on PostgreSQL,
+reused when it already holds N rows) and runs, each in a fresh process:
+
+* coverage (`bench/coverage_bench.py --participants N --database-url ...`): dashboard time and,
+  in the same run, the naive ORM aggregate of the same figures (the baseline), full refresh;
+* import (`python -m bench.import_bench --worker ...`, SQLite only because that module imports
+  into SQLite): validate + commit of an N-row CSV and, in the same run, polars only reading the
+  same file (the baseline); skipped above --import-max rows (the file is read into memory);
+* storage: bytes per worker and per membership row (`pg_total_relation_size` on PostgreSQL,
+  the `dbstat` table on SQLite), used by docs/national-scale.md.
+
+Medians of --runs runs. Every measurement is merged into bench/scaling_results.json (keyed by
+database and size) so sizes can be run on different days; the "## Scaling" section of
+bench/RESULTS.md and bench/scaling.png are redrawn from that file, with the load average at the
+time of each measurement and the list of sizes that were not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "bench"
+WORK = ROOT / "var" / "bench_scaling"
+RESULTS_JSON = HERE / "scaling_results.json"
+RESULTS_MD = HERE / "RESULTS.md"
+PLOT = HERE / "scaling.png"
+DEFAULT_SIZES = "100k,1M,10M"
+PG_BASE = "postgres://postgres@127.0.0.1:5432"
+
+
+def parse_size(text: str) -> int:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"ukuran tidak dikenal: {text!r}")
+    factor = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
+    return int(float(m.group(1)) * factor)
+
+
+def label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def last_json(text: str) -> dict:
+    """The last JSON object printed by a benchmark (pretty-printed or on one line)."""
+    starts = [m.start() for m in re.finditer(r"(?m)^\{", text)]
+    for start in reversed(starts):
+        try:
+            return json.loads(text[start:])
+        except ValueError:
+            continue
+    raise ValueError("tidak ada hasil JSON dalam keluaran benchmark")
+
+
+def run(cmd: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    print("  $", " ".join(cmd[1:]), flush=True)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+    if proc.returncode:
+        raise RuntimeError(f"gagal ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def db_url(database: str, n: int) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{WORK / f'coverage_{label(n)}.sqlite3'}"
+    return f"{PG_BASE}/bench_scaling_{label(n).lower()}"
+
+
+# --- coverage (both databases) ------------------------------------------------------------
+
+
+def bench_coverage(database: str, n: int, runs: int, area: str) -> dict:
+    url = db_url(database, n)
+    cmd = [sys.executable, str(HERE / "coverage_bench.py"), "--participants", str(n)]
+    cmd += ["--runs", str(runs), "--seed", "1", "--area", area, "--database-url", url]
+    started = time.perf_counter()
+    load_before = load_average()
+    proc = run(cmd)
+    out = last_json(proc.stdout)
+    gen = re.search(r"generation (\d+(?:\.\d+)?) s", proc.stderr)
+    return {
+        "dashboard_ms": out.get("dashboard_ms_median"),
+        "dashboard_samples": out.get("dashboard_ms_samples"),
+        "naive_ms": out.get("naive_ms_median"),
+        "naive_samples": out.get("naive_ms_samples"),
+        "ratio": out.get("speedup"),
+        "full_refresh_s": out.get("full_refresh_s"),
+        "generation_s": float(gen.group(1)) if gen else None,
+        "wall_s": round(time.perf_counter() - started, 1),
+        "load": f"{load_before} → {load_average()}",
+        "storage": storage(database, url),
+    }
+
+
+def storage(database: str, url: str) -> dict:
+    """Bytes per row of the worker and membership tables, indexes and TOAST included."""
+    tables = ("workers_worker", "enrollment_membership")
+    out = {}
+    if database == "postgresql":
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            conn.execute("ANALYZE workers_worker; ANALYZE enrollment_membership")
+            for t in tables:
+                rows = conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                total, heap = conn.execute(
+                    "SELECT pg_total_relation_size(%s), pg_relation_size(%s)", (t, t)
+                ).fetchone()
+                out[t] = {"rows": rows, "total_bytes": total, "heap_bytes": heap,
+                          "bytes_per_row": round(total / max(rows, 1), 1)}  # fmt: skip
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            for t in tables:
+                rows = conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                names = [t] + [r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name=?", (t,))]  # fmt: skip
+                marks = ",".join("?" * len(names))
+                try:
+                    total = conn.execute(
+                        f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({marks})", names
+                    ).fetchone()[0]
+                except sqlite3.OperationalError:  # SQLite built without dbstat
+                    total = None
+                out[t] = {"rows": rows, "total_bytes": total,
+                          "bytes_per_row": round(total / max(rows, 1), 1) if total else None}  # fmt: skip
+        finally:
+            conn.close()
+    return out
+
+
+# --- import (SQLite) ----------------------------------------------------------------------
+
+
+def import_template() -> Path:
+    """A migrated SQLite database with the Lombok Timur areas (own copy: other runs may be
+    using bench/import_bench's files at the same time)."""
+    db = WORK / "import_template.sqlite3"
+    if db.exists():
+        return db
+    tmp = db.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}", DEBUG="0", SECRET_KEY="bench")
+    lindung = [sys.executable, "-c", "from lindung.cli import main; main()"]
+    run([*lindung, "migrate", "-v0"], env=env)
+    code = "from lindung.areas.services import load_areas; load_areas(prefix='52.03')"
+    run([*lindung, "shell", "-c", code], env=env)
+    tmp.replace(db)
+    return db
+
+
+def bench_import(n: int, runs: int) -> dict:
+    from bench import import_bench
+
+    csv_file = WORK / f"workers_{label(n)}.csv"
+    if not csv_file.exists():
+        print(f"  membuat {csv_file.name} …", flush=True)
+        partial = csv_file.with_suffix(".part")
+        import_bench.write_csv(partial, n)  # seeded: the same rows every time
+        partial.replace(csv_file)
+    template = import_template()
+    load_before = load_average()
+    samples: dict[str, list[dict]] = {"commit": [], "dry": [], "polars": []}
+    for i in range(runs):
+        for mode in samples:
+            db = WORK / f"import_run_{mode}_{i}.sqlite3"
+            shutil.copy(template, db)
+            try:
+                proc = run([sys.executable, "-m", "bench.import_bench", "--worker", mode,
+                            str(csv_file), str(db), "0"])  # fmt: skip
+            finally:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+            samples[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+    def med(mode: str, key: str) -> float:
+        return statistics.median(s[key] for s in samples[mode])
+
+    commit_s, polars_s = med("commit", "seconds"), med("polars", "seconds")
+    return {
+        "rows": samples["commit"][0].get("rows"),
+        "accepted": samples["commit"][0].get("accepted"),
+        "commit_s": round(commit_s, 2),
+        "commit_samples": [round(s["seconds"], 2) for s in samples["commit"]],
+        "dry_s": round(med("dry", "seconds"), 2),
+        "polars_s": round(polars_s, 3),
+        "ratio": round(commit_s / polars_s, 1),
+        "rows_per_s": round(n / commit_s),
+        "peak_mib": round(max(med("commit", "peak_mib"), med("dry", "peak_mib"))),
+        "csv_mib": round(csv_file.stat().st_size / 2**20, 1),
+        "load": f"{load_before} → {load_average()}",
+    }
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+def load_results() -> dict:
+    if RESULTS_JSON.exists():
+        return json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+    return {"measurements": {}}
+
+
+def save_results(data: dict) -> None:
+    RESULTS_JSON.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def record(data: dict, key: str, value: dict) -> None:
+    value["measured_at"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    data["measurements"][key] = value
+    save_results(data)
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return "–"
+    return f"{ms / 1000:.1f} s" if ms >= 10_000 else f"{ms:,.0f} ms"
+
+
+def growth(value: float | None, first: float | None) -> str:
+    if not value or not first:
+        return ""
+    return f" (×{value / first:.1f})"
+
+
+def section(data: dict, planned: list[int], databases: list[str]) -> str:
+    m = data["measurements"]
+    names = {"sqlite": "SQLite (WAL)", "postgresql": "PostgreSQL"}
+    cov_rows, imp_rows, sto_rows, missing = [], [], [], []
+    for database in databases:
+        first = None
+        for n in planned:
+            r = m.get(f"coverage/{database}/{n}")
+            if not r:
+                missing.append(f"coverage on {names[database]} at {label(n)}")
+                continue
+            first = first or r
+            cov_rows.append(
+                f"| {names[database]} | {n:,} | {fmt_ms(r['dashboard_ms'])}{growth(r['dashboard_ms'], first['dashboard_ms'])} | "
+                f"{fmt_ms(r['naive_ms'])}{growth(r['naive_ms'], first['naive_ms'])} | ×{r['ratio']} | "
+                f"{r['full_refresh_s']} s | {'–' if r['generation_s'] is None else r['generation_s']} s | {r['load']} | {r['measured_at']} |"
+            )
+            for table, s in r.get("storage", {}).items():
+                if s.get("bytes_per_row"):
+                    sto_rows.append(
+                        f"| {names[database]} | {table} | {s['rows']:,} | {s['total_bytes'] / 2**20:,.0f} MiB | {s['bytes_per_row']:,.0f} |"
+                    )
+    first = None
+    for n in planned:
+        r = m.get(f"import/sqlite/{n}")
+        if not r:
+            missing.append(f"import at {label(n)}")
+            continue
+        first = first or r
+        imp_rows.append(
+            f"| {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
+            f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} |"
+        )
+    runs = data.get("runs", "?")
+    lines = [
+        "## Scaling",
+        "",
+        f"`make bench` = `python -m bench.suite` (sizes {', '.join(label(n) for n in planned)}; "
+        f"median of {runs} runs per figure, each benchmark in a fresh process; data sets are "
+        "seeded and rebuilt identically; baselines measured in the same run; (×k) = growth "
+        "against the smallest size measured). Load average (1, 5, 15 min) before → after each "
+        f"measurement; the machine has {os.cpu_count()} cores shared with other work. Raw figures: "
+        "`bench/scaling_results.json`; plot: `bench/scaling.png`.",
+        "",
+        "Coverage dashboard vs naive ORM aggregate (baseline), Kabupaten Lombok Timur (254 villages):",
+        "",
+        "| database | participants | dashboard | naive aggregate | ratio | full refresh | generation | load | measured |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        *cov_rows,
+        "",
+        "Import of a generated village-sheet CSV (SQLite), validate + commit vs polars only reading the file (baseline):",
+        "",
+        "| rows | accepted | validate + commit | rate | dry run | polars read | ratio | peak memory | load | measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        *imp_rows,
+        "",
+        "Storage per row (table + indexes + TOAST; input for docs/national-scale.md):",
+        "",
+        "| database | table | rows | total | bytes/row |",
+        "|---|---|---:|---:|---:|",
+        *sto_rows,
+        "",
+    ]
+    if missing:
+        lines += ["**Not run:** " + "; ".join(missing) + ".", ""]
+    notes = data.get("notes")
+    if notes:
+        lines += [notes, ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    doc = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
+    start = doc.find("## Scaling\n")
+    if start >= 0:
+        end = doc.find("\n## ", start + 1)
+        doc = doc[:start] + text + (doc[end:] if end >= 0 else "")
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text
+    RESULTS_MD.write_text(doc.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def plot(data: dict, databases: list[str]) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib tidak terpasang (pip install -e '.[bench]'); grafik dilewati.")
+        return None
+    m = data["measurements"]
+    series = []
+    for database in databases:
+        for key, name in (("dashboard_ms", "dashboard"), ("naive_ms", "naive aggregate")):
+            pts = sorted((int(k.rsplit("/", 1)[1]), v[key] / 1000) for k, v in m.items()
+                         if k.startswith(f"coverage/{database}/") and v.get(key))  # fmt: skip
+            series.append((f"{name} ({database})", pts))
+        pts = sorted((int(k.rsplit("/", 1)[1]), v["full_refresh_s"]) for k, v in m.items()
+                     if k.startswith(f"coverage/{database}/") and v.get("full_refresh_s"))  # fmt: skip
+        series.append((f"full snapshot refresh ({database})", pts))
+    for key, name in (
+        ("commit_s", "import validate+commit (sqlite)"),
+        ("polars_s", "polars read (sqlite)"),
+    ):
+        pts = sorted((int(k.rsplit("/", 1)[1]), v[key]) for k, v in m.items()
+                     if k.startswith("import/") and v.get(key))  # fmt: skip
+        series.append((name, pts))
+    fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
+    for name, pts in series:
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("workers / rows")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title("Lindung: time against data size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(PLOT)
+    plt.close(fig)
+    return PLOT
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="bench.suite", description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default=DEFAULT_SIZES, help="e.g. 100k,1M,10M")
+    ap.add_argument("--databases", default="sqlite,postgresql")
+    ap.add_argument("--benches", default="coverage,import", help="coverage,import")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--import-max", type=parse_size, default=parse_size("1M"),
+                    help="largest CSV imported (the import reads the whole file into memory)")  # fmt: skip
+    ap.add_argument("--area", default="52.03")
+    ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    args = ap.parse_args(argv)
+    sizes = sorted(parse_size(s) for s in args.sizes.split(","))
+    databases = [d.strip() for d in args.databases.split(",")]
+    benches = {b.strip() for b in args.benches.split(",")}
+    WORK.mkdir(parents=True, exist_ok=True)
+    data = load_results()
+    data["runs"] = args.runs
+    if not args.report_only:
+        for n in sizes:
+            for database in databases:
+                if "coverage" in benches:
+                    print(
+                        f"== coverage {database} {label(n)} (load {load_average()}) ==", flush=True
+                    )
+                    record(
+                        data,
+                        f"coverage/{database}/{n}",
+                        bench_coverage(database, n, args.runs, args.area),
+                    )
+            if "import" in benches and n <= args.import_max:
+                print(f"== import sqlite {label(n)} (load {load_average()}) ==", flush=True)
+                record(data, f"import/sqlite/{n}", bench_import(n, args.runs))
+    planned = sorted({*sizes, *(parse_size(s) for s in DEFAULT_SIZES.split(","))})
+    text = section(data, planned, databases)
+    print("\n" + text)
+    png = plot(data, databases)
+    if png:
+        print(f"grafik: {png.relative_to(ROOT)}")
+    if not args.no_write:
+        write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main(sys.argv[1:]))
