@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from lindung.workers.models import Worker
 
 from .dedup import Pair
 from .models import ImportJob, PossibleDuplicate
-from .pipeline import Accepted, Outcome
+from .pipeline import Outcome
 
 CHUNK = 5000
 SQLITE_CACHE_KIB = 256 * 1024
@@ -41,6 +42,40 @@ def _history_columns() -> tuple[list[str], str]:
     return cols, history._meta.db_table
 
 
+# Worker column -> column of Outcome.accepted_frame.
+FROM_FRAME = {
+    "nik": "nik",
+    "name": "name",
+    "sex": "sex",
+    "birth_date": "birth_date",
+    "village_id": "village",
+    "address": "address",
+    "phone": "phone",
+    "sector_id": "sector_id",
+    "monthly_income": "income",
+    "priority_group": "sector_priority",
+    "verification_flags": "flags",
+}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _prepared_column(frame: pl.DataFrame, column: str, prepare: Callable) -> pl.Expr | dict:
+    """The column with `prepare` applied once per distinct value: an expression when every
+    prepared value is plain (str/int/None), else a dict for a lookup per row."""
+    distinct = frame[column].unique().to_list()
+    prepared = {value: prepare(value) for value in distinct}
+    if all(isinstance(v, _PLAIN) for v in prepared.values()):
+        kinds = {type(v) for v in prepared.values() if v is not None}
+        if len(kinds) <= 1:
+            return pl.col(column).replace_strict(prepared, return_dtype=_dtype(kinds))
+    return prepared
+
+
+def _dtype(kinds: set[type]) -> pl.DataType:
+    kind = next(iter(kinds), str)
+    return {str: pl.String, int: pl.Int64, float: pl.Float64, bool: pl.Boolean}[kind]
+
+
 def commit_outcome(
     outcome: Outcome,
     *,
@@ -52,53 +87,77 @@ def commit_outcome(
     progress = progress or (lambda stage, done, total: None)
     now = timezone.now()
     user_id = getattr(user, "pk", None)
-    fields = _worker_columns()
     ops = connection.ops
     prepared_now = ops.adapt_datetimefield_value(now)
     flag_field = Worker._meta.get_field("verification_flags")
-    date_cache: dict = {}
-    flag_cache: dict = {}
+    # NIK order turns the unique-index inserts into appends (row order carries no meaning).
+    frame = outcome.accepted_frame.sort("nik")
+    total = frame.height
 
-    def prep_date(value):
-        found = date_cache.get(value)
-        if found is None:
-            found = date_cache[value] = ops.adapt_datefield_value(value)
-        return found
-
-    def prep_flags(flags: list[str]):
-        key = tuple(flags)
-        found = flag_cache.get(key)
-        if found is None:
-            found = flag_cache[key] = flag_field.get_db_prep_save(list(flags), connection)
-        return found
-
-    from_row: dict[str, Callable[[Accepted], object]] = {
-        "nik": lambda a: a.nik,
-        "name": lambda a: a.name,
-        "sex": lambda a: a.sex,
-        "birth_date": lambda a: prep_date(a.birth_date),
-        "village_id": lambda a: a.village,
-        "address": lambda a: a.address,
-        "phone": lambda a: a.phone,
-        "sector_id": lambda a: a.sector_id,
-        "monthly_income": lambda a: a.income,
-        "priority_group": lambda a: a.sector_priority,
-        "verification_flags": lambda a: prep_flags(a.flags),
-        "created_at": lambda a: prepared_now,
-        "updated_at": lambda a: prepared_now,
-        "created_by_id": lambda a: user_id,
+    constants = {
+        "created_at": prepared_now,
+        "updated_at": prepared_now,
+        "created_by_id": user_id,
     }
-    getters = []
-    for f in fields:
-        if f.attname in from_row:
-            getters.append(from_row[f.attname])
-        else:  # any other column (added later by the workers app) gets its default
-            default = f.get_db_prep_save(f.get_default(), connection)
-            getters.append(lambda a, d=default: d)
+    fields = _worker_columns()
+    varying = [f for f in fields if f.attname in FROM_FRAME]
+    fixed = [f for f in fields if f.attname not in FROM_FRAME]
+    fixed_values = [
+        constants[f.attname]
+        if f.attname in constants
+        else f.get_db_prep_save(f.get_default(), connection)
+        for f in fixed
+    ]
+    # Values are prepared once per distinct value (dates, flag lists), not once per row.
+    lookups: dict[int, dict] = {}
+    exprs = []
+    for index, f in enumerate(varying):
+        column = FROM_FRAME[f.attname]
+        if f.attname == "birth_date":
+            prepared = _prepared_column(frame, column, ops.adapt_datefield_value)
+        elif f.attname == "verification_flags":
+            prepared = _prepared_column(
+                frame,
+                column,
+                lambda flags: flag_field.get_db_prep_save(
+                    flags.split(",") if flags else [], connection
+                ),
+            )
+        else:
+            prepared = pl.col(column)
+        if isinstance(prepared, dict):
+            lookups[index] = prepared
+            prepared = pl.col(column)
+        exprs.append(prepared.alias(f.column))
+    plain_fixed = all(isinstance(v, _PLAIN) for v in fixed_values)
+    if plain_fixed:
+        exprs.extend(pl.lit(v).alias(f.column) for f, v in zip(fixed, fixed_values, strict=True))
+    income_index = next(i for i, f in enumerate(varying) if f.attname == "monthly_income")
+    big = outcome.big_incomes
+    nik_index = next(i for i, f in enumerate(varying) if f.attname == "nik")
+
+    def chunk_params(chunk: pl.DataFrame) -> list:
+        rows = chunk.select(exprs).rows()
+        if not lookups and plain_fixed and not big:
+            return rows
+        out = []
+        for values in rows:
+            values = list(values)
+            for index, table in lookups.items():
+                values[index] = table[values[index]]
+            if big and values[income_index] is None:
+                values[income_index] = big.get(row_of[values[nik_index]], None)
+            if not plain_fixed:
+                values.extend(fixed_values)
+            out.append(values)
+        return out
+
+    row_of = dict(zip(frame["nik"].to_list(), frame["row"].to_list(), strict=True)) if big else {}
     qn = ops.quote_name
     table = qn(Worker._meta.db_table)
-    column_sql = ", ".join(qn(f.column) for f in fields)
-    insert_sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(fields))})"
+    columns = [*varying, *fixed]
+    column_sql = ", ".join(qn(f.column) for f in columns)
+    insert_sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(columns))})"
     hist_cols, hist_table = _history_columns()
     hist_sql_head = (
         f"INSERT INTO {qn(hist_table)} ({', '.join(qn(c) for c in hist_cols)}, "
@@ -107,9 +166,6 @@ def commit_outcome(
         f"FROM {table} WHERE {qn('nik')} IN "
     )
     reason = f"impor #{job.pk}" if job else "impor berkas"
-    # NIK order turns the unique-index inserts into appends (row order carries no meaning).
-    accepted = sorted(outcome.accepted, key=lambda a: a.nik)
-    total = len(accepted)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # Keep the indexes of a large registry in memory during the bulk insert.
@@ -117,14 +173,14 @@ def commit_outcome(
     with transaction.atomic():
         with connection.cursor() as cursor:
             for start in range(0, total, CHUNK):
-                chunk = accepted[start : start + CHUNK]
-                cursor.executemany(insert_sql, [[g(a) for g in getters] for a in chunk])
-                niks = [a.nik for a in chunk]
+                chunk = frame.slice(start, CHUNK)
+                cursor.executemany(insert_sql, chunk_params(chunk))
+                niks = chunk["nik"].to_list()
                 cursor.execute(
                     hist_sql_head + "(" + ", ".join(["%s"] * len(niks)) + ")",
                     [prepared_now, reason, user_id, *niks],
                 )
-                done = start + len(chunk)
+                done = start + chunk.height
                 progress("commit", done, total)
                 _after_chunk(done)
         _queue_duplicates(outcome.pairs, job)

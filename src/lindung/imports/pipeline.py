@@ -2,6 +2,18 @@
 
 `validate_table` never writes; `commit.commit_outcome` writes what it accepted. Row numbers
 are the spreadsheet's own (header = the row the header sits on, counted from 1).
+
+Two paths give the same result (tests/test_vectorised.py compares them row by row):
+
+- `RowChecker` checks one row at a time in Python; it is the reference behaviour.
+- `_vector_pass` settles the regular rows (a plain 16-digit NIK without issues, a readable
+  name, birth date and village, a phone in a simple form) column-wise with polars: the
+  normalisers run once per distinct value and are joined back, the NIK and phone checks are
+  polars expressions. Every row it cannot settle goes to `RowChecker`.
+
+The checks that look across rows (NIK twice in the file, NIK already in the registry,
+possible duplicates) run on whole columns afterwards. Problems carry a slot (the position of
+the check inside a row) so that each row lists its problems in the order the checks run.
 """
 
 from __future__ import annotations
@@ -13,9 +25,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.conf import settings
+from django.db import connection
 
 from lindung.workers.models import Worker
-from lindung.workers.nik import known_region_prefix, mask_nik, parse_nik
+from lindung.workers.nik import birth_from_digits, known_region_prefix, mask_nik, parse_nik
 
 from . import codes
 from .codes import Problem
@@ -29,6 +42,26 @@ from .rules import Bounds, current_bounds
 Progress = Callable[[str, int, int], None]
 EXISTING_CHUNK = 2000
 MIN_BIRTH_YEAR = 1900
+INT64_MAX = 2**63 - 1
+
+# Position of each check inside a row: a row's problems are listed in this order.
+SLOT_NAME, SLOT_BIRTH, SLOT_NIK, SLOT_DUP_FILE, SLOT_VILLAGE = 0, 1, 2, 3, 4
+SLOT_PHONE, SLOT_INCOME, SLOT_EXISTING, SLOT_POSSIBLE = 5, 6, 8, 9
+
+ACCEPTED_SCHEMA = {
+    "row": pl.Int64,
+    "nik": pl.String,
+    "name": pl.String,
+    "sex": pl.String,
+    "birth_date": pl.Date,
+    "village": pl.String,
+    "sector_id": pl.Int64,
+    "sector_priority": pl.Int64,
+    "income": pl.Int64,
+    "phone": pl.String,
+    "address": pl.String,
+    "flags": pl.String,  # codes joined by ","
+}
 
 
 @dataclass(slots=True)
@@ -47,10 +80,13 @@ class Accepted:
     flags: list[str]
 
 
+def empty_accepted() -> pl.DataFrame:
+    return pl.DataFrame(schema=ACCEPTED_SCHEMA)
+
+
 @dataclass
 class Outcome:
     rows: int = 0
-    accepted: list[Accepted] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rejected_rows: set[int] = field(default_factory=set)
@@ -60,11 +96,25 @@ class Outcome:
     mapping: dict[str, int] = field(default_factory=dict)
     unsure: dict[str, int] = field(default_factory=dict)
     default_sector_rows: int = 0
-    nik_rows: list[tuple[str, int]] = field(default_factory=list, repr=False)
+    # Accepted rows, column-wise (ACCEPTED_SCHEMA); `accepted` gives them as objects.
+    accepted_frame: pl.DataFrame = field(default_factory=empty_accepted, repr=False)
+    # Incomes too large for a 64-bit column (row -> amount); the frame holds null for them.
+    big_incomes: dict[int, int] = field(default_factory=dict, repr=False)
+    _accepted: list[Accepted] | None = field(default=None, repr=False)
 
     @property
     def rejected(self) -> int:
         return len(self.rejected_rows) if self.rows else 0
+
+    @property
+    def accepted_count(self) -> int:
+        return self.accepted_frame.height
+
+    @property
+    def accepted(self) -> list[Accepted]:
+        if self._accepted is None:
+            self._accepted = materialise(self.accepted_frame, self.big_incomes)
+        return self._accepted
 
     def as_json(self) -> dict:
         """Exactly the DESIGN.md contract of `lindung import_workers --json`."""
@@ -84,6 +134,36 @@ class Outcome:
         return out
 
 
+def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accepted]:
+    cols = [frame[name].to_list() for name in ACCEPTED_SCHEMA]
+    flags_of: dict[str, list[str]] = {}
+    out = []
+    for row, nik, name, sex, birth, village, sid, prio, income, phone, address, flags in zip(
+        *cols, strict=True
+    ):
+        if flags not in flags_of:
+            flags_of[flags] = flags.split(",") if flags else []
+        if income is None and big_incomes:
+            income = big_incomes.get(row)
+        out.append(
+            Accepted(
+                row,
+                nik,
+                name,
+                sex,
+                birth,
+                village,
+                sid,
+                prio,
+                income,
+                phone,
+                address,
+                list(flags_of[flags]),
+            )  # fmt: skip
+        )
+    return out
+
+
 def file_failure(message: str) -> Outcome:
     """A file that cannot be read at all: no rows, one error (no column could be found)."""
     return Outcome(errors=[Problem(None, None, "column_missing", message)])
@@ -93,30 +173,34 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-class _Columns:
-    """The mapped columns as Python lists (None for absent cells) plus their labels."""
-
-    def __init__(self, frame: pl.DataFrame, mapping: dict[str, int], headers: list[str]):
-        self.values: dict[str, list] = {}
-        self.labels: dict[str, str] = {}
-        for name in FIELDS:
-            index = mapping.get(name)
-            column = f"c{index}" if index is not None else None
-            if column and column in frame.columns:
-                self.values[name] = frame[column].to_list()
-                header = headers[index] if index < len(headers) else ""
-                self.labels[name] = header or label(name)
-            else:
-                self.values[name] = [None] * frame.height
-                self.labels[name] = label(name)
-
-
 def _drop_empty(frame: pl.DataFrame, mapping: dict[str, int]) -> pl.DataFrame:
     cols = [f"c{i}" for i in mapping.values() if f"c{i}" in frame.columns]
     if not cols:
         return frame.clear()
     filled = [pl.col(c).str.strip_chars().fill_null("") != "" for c in cols]
     return frame.filter(pl.any_horizontal(filled))
+
+
+def _field_frame(
+    frame: pl.DataFrame, mapping: dict[str, int], headers: list[str]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """One text column per field ("" for absent cells and columns) plus "__row"; and labels.
+
+    Every normaliser treats an absent cell and an empty one alike, so nulls become "".
+    """
+    exprs = [pl.col("__row").cast(pl.Int64)]
+    labels: dict[str, str] = {}
+    for name in FIELDS:
+        index = mapping.get(name)
+        column = f"c{index}" if index is not None else None
+        if column and column in frame.columns:
+            exprs.append(pl.col(column).fill_null("").alias(name))
+            header = headers[index] if index < len(headers) else ""
+            labels[name] = header or label(name)
+        else:
+            exprs.append(pl.lit("", dtype=pl.String).alias(name))
+            labels[name] = label(name)
+    return frame.select(exprs), labels
 
 
 def resolve_mapping(table: Table, chosen: dict[str, int] | None) -> Mapping:
@@ -141,7 +225,9 @@ def validate_table(
     scope_code: str = "",
     today: dt.date | None = None,
     progress: Progress = _noop,
+    vectorised: bool = True,
 ) -> Outcome:
+    """Check every row. `vectorised=False` runs every row through `RowChecker` (reference)."""
     today = today or dt.date.today()
     resolved = resolve_mapping(table, mapping)
     header_row = table.header_index + 1
@@ -182,21 +268,52 @@ def validate_table(
         raise FileProblem("Belum ada sektor pekerjaan di sistem; minta admin mengisinya dulu.")
     villages = VillageIndex(settings.LINDUNG_REGENCY_CODE, scope_code)
     bounds = current_bounds(today)
-    cols = _Columns(frame, resolved.columns, table.headers)
-    row_numbers: list[int] = frame["__row"].to_list()
-    # The row loop allocates millions of small objects and frees none of them: the cyclic
-    # garbage collector would only rescan them again and again (a third of the run time).
+    data, labels = _field_frame(frame, resolved.columns, table.headers)
+    del frame
+    checker = RowChecker(labels, villages, sectors, bounds, today)
+    # The row loop allocates many small objects and frees none of them: the cyclic garbage
+    # collector would only rescan them again and again.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _validate_rows(out, cols, row_numbers, villages, sectors, bounds, today, progress)
+        problems = _Problems()
+        progress("validate", 0, out.rows)
+        if vectorised:
+            fast = _vector_pass(data, checker, problems)
+            slow_data = data.filter(pl.col("__fast").not_())
+        else:
+            fast = None
+            slow_data = data
+        slow = _row_pass(slow_data, checker, problems, progress, out.rows)
+        del slow_data
+        nik_frame = pl.concat(
+            [fast.nik_ok if fast is not None else _EMPTY_NIKS, slow.nik_ok], how="vertical"
+        ).sort("row")
+        accepted = pl.concat(
+            [fast.accepted if fast is not None else empty_accepted(), slow.accepted],
+            how="vertical",
+        ).sort("row")
+        default_flags = pl.concat(
+            [fast.default_rows if fast is not None else _EMPTY_ROWS, slow.default_rows]
+        )
+        del data, fast
+        rejected = _duplicates_in_file(nik_frame, problems, labels)
+        rejected.update(slow.error_rows)
+        accepted = accepted.filter(pl.col("row").is_in(list(rejected)).not_())
+        out.default_sector_rows = accepted.join(
+            default_flags.to_frame(), on="row", how="semi"
+        ).height
+        out.big_incomes = {r: v for r, v in slow.big_incomes.items() if r not in rejected}
+        progress("validate", out.rows, out.rows)
+        accepted = _check_existing(nik_frame, accepted, problems, labels, rejected, progress)
+        del nik_frame
+        out.rejected_rows = rejected
+        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress)
+        out.accepted_frame = accepted
+        out.errors, out.warnings = problems.build()
     finally:
         if gc_was_enabled:
             gc.enable()
-    _check_existing(out, cols, progress)
-    _find_possible_duplicates(out, cols, progress)
-    out.errors.sort(key=lambda p: p.row or 0)
-    out.warnings.sort(key=lambda p: p.row or 0)
     progress("validate", out.rows, out.rows)
     return out
 
@@ -206,265 +323,604 @@ def _header_hint(name: str) -> str:
     return f"Judul yang dikenali antara lain {examples}."
 
 
-def _validate_rows(
-    out: Outcome,
-    cols: _Columns,
-    row_numbers: list[int],
-    villages: VillageIndex,
-    sectors: SectorIndex,
-    bounds: Bounds,
-    today: dt.date,
-    progress: Progress,
-) -> None:
-    v, lab = cols.values, cols.labels
-    date_cache: dict[object, dt.date | None] = {}
-    sex_cache: dict[object, str | None] = {}
-    income_cache: dict[object, tuple[int | None, bool]] = {}
-    first_row_of: dict[str, int] = {}
-    floor = bounds.income_floor
-    rule_name = bounds.source or "aturan kelayakan"
-    errors, warnings = out.errors, out.warnings
-    nik_rows = out.nik_rows
-    total = len(row_numbers)
-    for i, row in enumerate(row_numbers):
-        if i % 20000 == 0:
-            progress("validate", i, total)
-        row_errors: list[Problem] = []
-        row_warnings: list[Problem] = []
+_EMPTY_NIKS = pl.DataFrame(schema={"row": pl.Int64, "nik": pl.String})
+_EMPTY_ROWS = pl.Series("row", [], dtype=pl.Int64)
 
-        name, name_problem = clean_name(v["name"][i])
-        if name_problem:
-            row_errors.append(
-                Problem(
-                    row, lab["name"], "name_missing", codes.message(name_problem, found=name[:40])
-                )
+
+class _Problems:
+    """Problems collected column-wise; `build` orders them by (row, slot) like the row loop."""
+
+    def __init__(self):
+        self.parts: dict[bool, list[pl.DataFrame]] = {True: [], False: []}
+        self.lists: dict[bool, tuple[list, ...]] = {
+            True: ([], [], [], [], []),
+            False: ([], [], [], [], []),
+        }
+
+    def add(self, error: bool, row: int, slot: int, column: str, code: str, message: str):
+        rows, slots, columns, codes_, messages = self.lists[error]
+        rows.append(row)
+        slots.append(slot)
+        columns.append(column)
+        codes_.append(code)
+        messages.append(message)
+
+    def add_frame(self, error: bool, frame: pl.DataFrame) -> None:
+        """frame: row, slot, column, code, message."""
+        if frame.height:
+            self.parts[error].append(frame.select(_PROBLEM_COLUMNS).cast(_PROBLEM_SCHEMA))
+
+    def _frame(self, error: bool) -> pl.DataFrame:
+        listed = pl.DataFrame(
+            dict(zip(_PROBLEM_COLUMNS, self.lists[error], strict=True)), schema=_PROBLEM_SCHEMA
+        )
+        # Stable sort: problems of one row and slot keep the order they were found in.
+        return pl.concat([listed, *self.parts[error]]).sort(["row", "slot"], maintain_order=True)
+
+    def build(self) -> tuple[list[Problem], list[Problem]]:
+        out = []
+        for error in (True, False):
+            frame = self._frame(error)
+            out.append(
+                [
+                    Problem(*values)
+                    for values in zip(
+                        frame["row"].to_list(),
+                        frame["column"].to_list(),
+                        frame["code"].to_list(),
+                        frame["message"].to_list(),
+                        strict=True,
+                    )
+                ]
             )
+        return out[0], out[1]
 
-        raw_birth = v["birth_date"][i]
-        if raw_birth in date_cache:
-            birth = date_cache[raw_birth]
+
+_PROBLEM_COLUMNS = ("row", "slot", "column", "code", "message")
+_PROBLEM_SCHEMA = {
+    "row": pl.Int64,
+    "slot": pl.Int8,
+    "column": pl.String,
+    "code": pl.String,
+    "message": pl.String,
+}
+
+
+class RowChecker:
+    """The checks of one row (the reference behaviour), with caches per distinct value."""
+
+    def __init__(
+        self,
+        labels: dict[str, str],
+        villages: VillageIndex,
+        sectors: SectorIndex,
+        bounds: Bounds,
+        today: dt.date,
+    ):
+        self.labels, self.villages, self.sectors = labels, villages, sectors
+        self.bounds, self.today = bounds, today
+        self.floor = bounds.income_floor
+        self.rule_name = bounds.source or "aturan kelayakan"
+        self.date_cache: dict[str, dt.date | None] = {}
+        self.sex_cache: dict[str, str | None] = {}
+        self.income_cache: dict[str, tuple[int | None, bool]] = {}
+
+    def birth(self, raw_birth: str) -> tuple[dt.date | None, tuple[str, str] | None]:
+        """(birth date or None, (code, message) of the error or None)."""
+        cache = self.date_cache
+        if raw_birth in cache:
+            birth = cache[raw_birth]
         else:
-            birth = date_cache[raw_birth] = parse_date(raw_birth, today)
+            birth = cache[raw_birth] = parse_date(raw_birth, self.today)
+        today, bounds = self.today, self.bounds
         if birth is None:
             key = "birthdate_invalid" if raw_birth else "birthdate_missing"
-            row_errors.append(
-                Problem(
-                    row, lab["birth_date"], "birthdate_invalid", codes.message(key, found=raw_birth)
-                )
-            )
-        elif birth > today:
-            row_errors.append(
-                Problem(
-                    row,
-                    lab["birth_date"],
-                    "birthdate_invalid",
-                    codes.message("birthdate_future", found=birth.strftime("%d-%m-%Y")),
-                )  # fmt: skip
-            )
-            birth = None
-        elif birth.year < MIN_BIRTH_YEAR:
-            row_errors.append(
-                Problem(
-                    row,
-                    lab["birth_date"],
-                    "birthdate_invalid",
-                    codes.message("birthdate_too_old", found=birth.strftime("%d-%m-%Y")),
-                )  # fmt: skip
-            )
-            birth = None
-        elif bounds.min_age is not None or bounds.max_age is not None:
+            return None, ("birthdate_invalid", codes.message(key, found=raw_birth))
+        if birth > today:
+            found = birth.strftime("%d-%m-%Y")
+            return None, ("birthdate_invalid", codes.message("birthdate_future", found=found))
+        if birth.year < MIN_BIRTH_YEAR:
+            found = birth.strftime("%d-%m-%Y")
+            return None, ("birthdate_invalid", codes.message("birthdate_too_old", found=found))
+        if bounds.min_age is not None or bounds.max_age is not None:
             age = age_on(birth, today)
             if (bounds.min_age is not None and age < bounds.min_age) or (
                 bounds.max_age is not None and age > bounds.max_age
             ):
-                row_errors.append(
-                    Problem(
-                        row,
-                        lab["birth_date"],
+                return birth, (
+                    "age_out_of_range",
+                    codes.message(
                         "age_out_of_range",
-                        codes.message(
-                            "age_out_of_range",
-                            age=age,
-                            min_age=bounds.min_age or 0,
-                            max_age=bounds.max_age or "…",
-                            rule=rule_name,
-                        ),
-                    )  # fmt: skip
+                        age=age,
+                        min_age=bounds.min_age or 0,
+                        max_age=bounds.max_age or "…",
+                        rule=self.rule_name,
+                    ),
                 )
+        return birth, None
 
-        raw_sex = v["sex"][i]
-        if raw_sex in sex_cache:
-            sex = sex_cache[raw_sex]
+    def sex(self, raw_sex: str) -> str | None:
+        cache = self.sex_cache
+        if raw_sex in cache:
+            return cache[raw_sex]
+        found = cache[raw_sex] = parse_sex(raw_sex)
+        return found
+
+    def income(self, raw_income: str) -> tuple[int | None, str | None]:
+        """(amount after the floor, warning message or None); code is income_adjusted."""
+        cache = self.income_cache
+        if raw_income in cache:
+            income, income_ok = cache[raw_income]
         else:
-            sex = sex_cache[raw_sex] = parse_sex(raw_sex)
+            income, income_ok = cache[raw_income] = parse_income(raw_income)
+        floor = self.floor
+        if not income_ok:
+            return income, codes.message("income_unreadable", found=str(raw_income)[:30])
+        if income is not None and floor is not None and income < floor:
+            return floor, codes.message("income_adjusted", found=_rp(income), floor=_rp(floor))
+        return income, None
 
-        raw_nik = v["nik"][i]
+    def village_problem(self, problem: str, raw_village: str) -> str:
+        where = f"di {self.villages.regency_name}" if self.villages.regency_name else ""
+        found = (raw_village or "").strip()[:60]
+        return codes.message(problem, found=found, where=where)
+
+    def check(self, row: int, values: dict[str, str], problems: _Problems):
+        """Check one row: (valid NIK or None, has errors, accepted values or None, default
+        sector). The check across rows (NIK twice in the file) is not done here."""
+        lab = self.labels
+        has_error = False
+        name, name_problem = clean_name(values["name"])
+        if name_problem:
+            has_error = True
+            message = codes.message(name_problem, found=name[:40])
+            problems.add(True, row, SLOT_NAME, lab["name"], "name_missing", message)
+
+        birth, birth_problem = self.birth(values["birth_date"])
+        if birth_problem:
+            has_error = True
+            problems.add(True, row, SLOT_BIRTH, lab["birth_date"], *birth_problem)
+
+        sex = self.sex(values["sex"])
         result = parse_nik(
-            raw_nik if raw_nik is not None else "",
-            today=today,
+            values["nik"],
+            today=self.today,
             entered_birth_date=birth,
             entered_sex=sex,
             region_known=known_region_prefix,
         )
+        flags: list[str] = []
         for issue in result.issues:
-            target = row_errors if issue.severity == "error" else row_warnings
-            target.append(Problem(row, lab["nik"], issue.code, issue.message))
+            error = issue.severity == "error"
+            has_error = has_error or error
+            if not error:
+                flags.append(issue.code)
+            problems.add(error, row, SLOT_NIK, lab["nik"], issue.code, issue.message)
         nik = result.nik if result.ok else None
-        if nik is not None:
-            nik_rows.append((nik, row))
-            first = first_row_of.get(nik)
-            if first is None:
-                first_row_of[nik] = row
-            else:
-                row_errors.append(
-                    Problem(
-                        row,
-                        lab["nik"],
-                        "duplicate_in_file",
-                        codes.message("duplicate_in_file", first=first),
-                    )  # fmt: skip
-                )
 
-        match = villages.match(v["village"][i], v["kecamatan"][i])
+        match = self.villages.match(values["village"], values["kecamatan"])
         if match.problem:
-            where = f"di {villages.regency_name}" if villages.regency_name else ""
-            found = (v["village"][i] or "").strip()[:60]
-            row_errors.append(
-                Problem(
-                    row,
-                    lab["village"],
-                    "village_unknown",
-                    codes.message(match.problem, found=found, where=where),
-                )  # fmt: skip
-            )
+            has_error = True
+            message = self.village_problem(match.problem, values["village"])
+            problems.add(True, row, SLOT_VILLAGE, lab["village"], "village_unknown", message)
 
-        raw_phone = v["phone"][i]
+        raw_phone = values["phone"]
         phone, phone_ok = parse_phone(raw_phone)
         if not phone_ok:
-            row_warnings.append(
-                Problem(
-                    row,
-                    lab["phone"],
-                    "phone_invalid",
-                    codes.message("phone_invalid", found=str(raw_phone)[:30]),
-                )  # fmt: skip
-            )
+            flags.append("phone_invalid")
+            message = codes.message("phone_invalid", found=str(raw_phone)[:30])
+            problems.add(False, row, SLOT_PHONE, lab["phone"], "phone_invalid", message)
 
-        raw_income = v["income"][i]
-        if raw_income in income_cache:
-            income, income_ok = income_cache[raw_income]
-        else:
-            income, income_ok = income_cache[raw_income] = parse_income(raw_income)
-        if not income_ok:
-            row_warnings.append(
-                Problem(
-                    row,
-                    lab["income"],
-                    "income_adjusted",
-                    codes.message("income_unreadable", found=str(raw_income)[:30]),
-                )  # fmt: skip
-            )
-        elif income is not None and floor is not None and income < floor:
-            row_warnings.append(
-                Problem(
-                    row,
-                    lab["income"],
-                    "income_adjusted",
-                    codes.message("income_adjusted", found=_rp(income), floor=_rp(floor)),
-                )  # fmt: skip
-            )
-            income = floor
+        income, income_message = self.income(values["income"])
+        if income_message:
+            flags.append("income_adjusted")
+            problems.add(False, row, SLOT_INCOME, lab["income"], "income_adjusted", income_message)
 
-        errors.extend(row_errors)
-        warnings.extend(row_warnings)
-        if row_errors:
-            out.rejected_rows.add(row)
-            continue
-        sector, is_default = sectors.match(v["sector"][i])
-        flags = [w.code for w in row_warnings]
+        if has_error:
+            return nik, True, None, False
+        sector, is_default = self.sectors.match(values["sector"])
         if is_default:
-            out.default_sector_rows += 1
             flags.append("sector_default")
-        out.accepted.append(
-            Accepted(
-                row=row,
-                nik=nik,
-                name=name,
-                sex=sex or result.sex,
-                birth_date=birth,
-                village=match.code,
-                sector_id=sector.pk,
-                sector_priority=sector.priority,
-                income=income,
-                phone=phone or "",
-                address=(v["address"][i] or "")[:255],
-                flags=flags,
-            )
+        return (
+            nik,
+            False,
+            (
+                row,
+                nik,
+                name,
+                sex or result.sex,
+                birth,
+                match.code,
+                sector.pk,
+                sector.priority,
+                income,
+                phone or "",
+                (values["address"] or "")[:255],
+                ",".join(flags),
+            ),
+            is_default,
         )
+
+
+@dataclass
+class _Pass:
+    nik_ok: pl.DataFrame  # row, nik: rows whose NIK is valid (whatever else is wrong)
+    accepted: pl.DataFrame  # ACCEPTED_SCHEMA, before the checks across rows
+    default_rows: pl.Series  # rows of `accepted` that got the default sector
+    error_rows: set[int] = field(default_factory=set)
+    big_incomes: dict[int, int] = field(default_factory=dict)
+
+
+_VALUE_FIELDS = tuple(FIELDS)
+
+
+def _row_pass(
+    data: pl.DataFrame, checker: RowChecker, problems: _Problems, progress: Progress, total: int
+) -> _Pass:
+    columns = [data[name].to_list() for name in _VALUE_FIELDS]
+    rows = data["__row"].to_list()
+    nik_rows, nik_values, accepted, default_rows = [], [], [], []
+    error_rows: set[int] = set()
+    big: dict[int, int] = {}
+    for i, row in enumerate(rows):
+        if i % 20000 == 0 and i:
+            progress("validate", total - len(rows) + i, total)
+        values = {name: column[i] for name, column in zip(_VALUE_FIELDS, columns, strict=True)}
+        nik, has_error, record, is_default = checker.check(row, values, problems)
+        if nik is not None:
+            nik_rows.append(row)
+            nik_values.append(nik)
+        if has_error:
+            error_rows.add(row)
+            continue
+        if record[8] is not None and record[8] > INT64_MAX:
+            big[row] = record[8]
+            record = (*record[:8], None, *record[9:])
+        accepted.append(record)
+        if is_default:
+            default_rows.append(row)
+    return _Pass(
+        nik_ok=pl.DataFrame({"row": nik_rows, "nik": nik_values}, schema=_EMPTY_NIKS.schema),
+        accepted=pl.DataFrame(accepted, schema=ACCEPTED_SCHEMA, orient="row"),
+        default_rows=pl.Series("row", default_rows, dtype=pl.Int64),
+        error_rows=error_rows,
+        big_incomes=big,
+    )
+
+
+def _map_unique(
+    data: pl.DataFrame,
+    keys: list[str],
+    fn: Callable,
+    schema: dict[str, pl.DataType],
+) -> pl.DataFrame:
+    """Join to `data` the columns `fn(*key values)` computed once per distinct key."""
+    distinct = data.select(keys).unique()
+    key_values = [distinct[k].to_list() for k in keys]
+    results = [fn(*args) for args in zip(*key_values, strict=True)]
+    mapped = pl.DataFrame(results, schema=schema, orient="row")
+    table = pl.concat([distinct, mapped], how="horizontal")
+    return data.join(table, on=keys, how="left", maintain_order="left", nulls_equal=True)
+
+
+# A phone in a simple form: digits, spaces and dashes, maybe a leading "+".
+_SIMPLE_PHONE = r"^\+?[0-9]([0-9 \-]*[0-9])?$"
+
+
+def _phone_exprs() -> list[pl.Expr]:
+    """parse_phone as expressions for simple phones (`__phone_simple`): the other rows go to
+    RowChecker. Mirrors normalise.parse_phone step by step."""
+    raw = pl.col("phone")
+    digits = raw.str.replace_all(r"[ \-]", "")
+    plus = digits.str.starts_with("+")
+    body = pl.when(plus).then(digits.str.slice(1)).otherwise(digits)
+    national = (
+        pl.when(body.str.starts_with("0062"))
+        .then(body.str.slice(4))
+        .when(body.str.starts_with("62"))
+        .then(body.str.slice(2))
+        .when(body.str.starts_with("0"))
+        .then(body.str.slice(1))
+        .otherwise(body)
+    )
+    length = national.str.len_chars()
+    mobile = national.str.starts_with("8")
+    ok = (
+        (plus.not_() | body.str.starts_with("62"))
+        & (national != "")
+        & national.str.starts_with("0").not_()
+        & pl.when(mobile).then(length.is_between(9, 12)).otherwise(length.is_between(8, 11))
+    )
+    return [
+        ((raw == "") | raw.str.contains(_SIMPLE_PHONE)).alias("__phone_simple"),
+        (raw == "").or_(ok).alias("__phone_ok"),
+        pl.when((raw != "") & ok)
+        .then(pl.lit("+62") + national)
+        .otherwise(pl.lit(""))
+        .alias("__phone"),
+    ]
+
+
+def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -> _Pass:
+    """Settle the regular rows column-wise; mark them in data["__fast"] (in place)."""
+    lab, today = checker.labels, checker.today
+
+    def name_of(raw):
+        name, problem = clean_name(raw)
+        return name, problem is None
+
+    def birth_of(raw):
+        birth, problem = checker.birth(raw)
+        return birth, problem is None
+
+    def village_of(village, kecamatan):
+        match = checker.villages.match(village, kecamatan)
+        return match.code, match.problem is None
+
+    def income_of(raw):
+        income, message = checker.income(raw)
+        fits = income is None or income <= INT64_MAX
+        return (income if fits else None), message, fits
+
+    def sector_of(raw):
+        sector, is_default = checker.sectors.match(raw)
+        return sector.pk, sector.priority, is_default
+
+    def nik_birth_of(ddmmyy):
+        if ddmmyy is None:
+            return None, None
+        return birth_from_digits(ddmmyy, today)
+
+    def region_of(digits):
+        if digits is None:
+            return (False,)
+        return (known_region_prefix(f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}"),)
+
+    d = data.with_columns(
+        pl.col("nik").str.contains(r"^[0-9]{16}$").alias("__nik_simple"),
+    ).with_columns(
+        pl.when(pl.col("__nik_simple")).then(pl.col("nik").str.slice(6, 6)).alias("__ddmmyy"),
+        pl.when(pl.col("__nik_simple")).then(pl.col("nik").str.slice(0, 6)).alias("__region"),
+        *_phone_exprs(),
+    )
+    d = _map_unique(d, ["name"], name_of, {"__name": pl.String, "__name_ok": pl.Boolean})
+    d = _map_unique(d, ["birth_date"], birth_of, {"__birth": pl.Date, "__birth_ok": pl.Boolean})
+    d = _map_unique(d, ["sex"], lambda raw: (checker.sex(raw),), {"__sex": pl.String})
+    d = _map_unique(
+        d,
+        ["village", "kecamatan"],
+        village_of,
+        {"__village": pl.String, "__village_ok": pl.Boolean},
+    )
+    d = _map_unique(
+        d,
+        ["income"],
+        income_of,
+        {"__income": pl.Int64, "__income_msg": pl.String, "__income_fits": pl.Boolean},
+    )
+    d = _map_unique(
+        d,
+        ["sector"],
+        sector_of,
+        {"__sector": pl.Int64, "__priority": pl.Int64, "__default": pl.Boolean},
+    )
+    d = _map_unique(d, ["__ddmmyy"], nik_birth_of, {"__born": pl.Date, "__nik_sex": pl.String})
+    d = _map_unique(d, ["__region"], region_of, {"__region_ok": pl.Boolean})
+    nik_clean = (
+        pl.col("__nik_simple")
+        & pl.col("__born").is_not_null()
+        & (pl.col("nik").str.slice(12, 4) != "0000")
+        & pl.col("__region_ok")
+        & (pl.col("__birth") == pl.col("__born"))
+        & (pl.col("__sex").is_null() | (pl.col("__sex") == pl.col("__nik_sex")))
+    )
+    fast = (
+        nik_clean.fill_null(False)
+        & pl.col("__name_ok")
+        & pl.col("__birth_ok")
+        & pl.col("__village_ok")
+        & pl.col("__phone_simple")
+        & pl.col("__income_fits")
+    )
+    d = d.with_columns(fast.alias("__fast"))
+    data.insert_column(data.width, d["__fast"])
+    f = d.filter(pl.col("__fast"))
+    del d
+    phone_bad = pl.col("__phone_ok").not_()
+    income_bad = pl.col("__income_msg").is_not_null()
+    prefix, suffix = codes.MESSAGES["phone_invalid"].split("{found}")
+    problems.add_frame(
+        False,
+        f.filter(phone_bad).select(
+            pl.col("__row").alias("row"),
+            pl.lit(SLOT_PHONE).alias("slot"),
+            pl.lit(lab["phone"]).alias("column"),
+            pl.lit("phone_invalid").alias("code"),
+            (pl.lit(prefix) + pl.col("phone").str.slice(0, 30) + pl.lit(suffix)).alias("message"),
+        ),
+    )
+    problems.add_frame(
+        False,
+        f.filter(income_bad).select(
+            pl.col("__row").alias("row"),
+            pl.lit(SLOT_INCOME).alias("slot"),
+            pl.lit(lab["income"]).alias("column"),
+            pl.lit("income_adjusted").alias("code"),
+            pl.col("__income_msg").alias("message"),
+        ),
+    )
+    flags = pl.concat_str(
+        [
+            pl.when(phone_bad).then(pl.lit("phone_invalid")),
+            pl.when(income_bad).then(pl.lit("income_adjusted")),
+            pl.when(pl.col("__default")).then(pl.lit("sector_default")),
+        ],
+        separator=",",
+        ignore_nulls=True,
+    ).fill_null("")
+    accepted = f.select(
+        pl.col("__row").alias("row"),
+        pl.col("nik"),
+        pl.col("__name").alias("name"),
+        pl.coalesce("__sex", "__nik_sex").alias("sex"),
+        pl.col("__birth").alias("birth_date"),
+        pl.col("__village").alias("village"),
+        pl.col("__sector").alias("sector_id"),
+        pl.col("__priority").alias("sector_priority"),
+        pl.col("__income").alias("income"),
+        pl.col("__phone").alias("phone"),
+        pl.col("address").str.slice(0, 255).alias("address"),
+        flags.alias("flags"),
+    ).cast(ACCEPTED_SCHEMA)
+    return _Pass(
+        nik_ok=f.select(pl.col("__row").alias("row"), "nik"),
+        accepted=accepted,
+        default_rows=f.filter(pl.col("__default"))["__row"].alias("row"),
+    )
+
+
+def _duplicates_in_file(nik_frame: pl.DataFrame, problems: _Problems, labels) -> set[int]:
+    """duplicate_in_file for every later row with a valid NIK seen before; returns the rows."""
+    dups = nik_frame.with_columns(pl.col("row").min().over("nik").alias("first")).filter(
+        pl.col("row") != pl.col("first")
+    )
+    prefix, suffix = codes.MESSAGES["duplicate_in_file"].split("{first}")
+    problems.add_frame(
+        True,
+        dups.select(
+            "row",
+            pl.lit(SLOT_DUP_FILE).alias("slot"),
+            pl.lit(labels["nik"]).alias("column"),
+            pl.lit("duplicate_in_file").alias("code"),
+            (pl.lit(prefix) + pl.col("first").cast(pl.String) + pl.lit(suffix)).alias("message"),
+        ),
+    )
+    return set(dups["row"].to_list())
 
 
 def _rp(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
-def _check_existing(out: Outcome, cols: _Columns, progress: Progress) -> None:
+def _existing_niks(keys: list[str], progress: Progress) -> set[str]:
+    """The NIKs of `keys` already in the registry (plain SQL: no ORM objects per key)."""
+    qn = connection.ops.quote_name
+    table, column = qn(Worker._meta.db_table), qn("nik")
+    limit = getattr(connection.features, "max_query_params", None) or 10000
+    chunk_size = max(1, min(limit - 10, 10000))
+    found: set[str] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), chunk_size):
+            chunk = keys[start : start + chunk_size]
+            holders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({holders})", chunk)
+            found.update(nik for (nik,) in cursor.fetchall())
+            progress("registry", start, len(keys))
+    return found
+
+
+def _check_existing(
+    nik_frame: pl.DataFrame,
+    accepted: pl.DataFrame,
+    problems: _Problems,
+    labels: dict[str, str],
+    rejected: set[int],
+    progress: Progress,
+) -> pl.DataFrame:
     """duplicate_existing for every row (accepted or not) whose valid NIK is in the registry."""
-    nik_rows = out.nik_rows
-    keys = list({nik for nik, _row in nik_rows})
-    existing: set[str] = set()
-    for start in range(0, len(keys), EXISTING_CHUNK):
-        chunk = keys[start : start + EXISTING_CHUNK]
-        existing.update(Worker.objects.filter(nik__in=chunk).values_list("nik", flat=True))
-        progress("registry", start, len(keys))
-    out.nik_rows = []
+    keys = nik_frame["nik"].unique().sort().to_list()
+    existing = _existing_niks(keys, progress)
     if not existing:
-        return
-    hit_rows = {row for nik, row in nik_rows if nik in existing}
-    for row in sorted(hit_rows):
-        out.errors.append(
-            Problem(
-                row, cols.labels["nik"], "duplicate_existing", codes.message("duplicate_existing")
-            )
-        )
-    out.rejected_rows |= hit_rows
-    out.accepted = [a for a in out.accepted if a.row not in hit_rows]
+        return accepted
+    hits = nik_frame.filter(pl.col("nik").is_in(list(existing))).select("row").unique().sort("row")
+    message = codes.message("duplicate_existing")
+    problems.add_frame(
+        True,
+        hits.select(
+            "row",
+            pl.lit(SLOT_EXISTING).alias("slot"),
+            pl.lit(labels["nik"]).alias("column"),
+            pl.lit("duplicate_existing").alias("code"),
+            pl.lit(message).alias("message"),
+        ),
+    )
+    hit_rows = hits["row"].to_list()
+    rejected.update(hit_rows)
+    return accepted.filter(pl.col("row").is_in(hit_rows).not_())
 
 
-def _find_possible_duplicates(out: Outcome, cols: _Columns, progress: Progress) -> None:
-    if not out.accepted:
-        return
+def _find_possible_duplicates(
+    out: Outcome,
+    accepted: pl.DataFrame,
+    problems: _Problems,
+    labels: dict[str, str],
+    progress: Progress,
+) -> pl.DataFrame:
+    """Pairs within a (birth date, village) block; only blocks with two or more people (in the
+    file or the registry) can hold one, so only their rows are compared."""
+    if not accepted.height:
+        return accepted
     finder = DuplicateFinder()
-    villages = {a.village for a in out.accepted}
-    births = {a.birth_date for a in out.accepted}
+    villages = accepted["village"].unique().to_list()
+    births = set(accepted["birth_date"].unique().to_list())
     existing = Worker.objects.filter(village_id__in=villages).values_list(
         "id", "nik", "name", "birth_date", "village_id"
     )
+    registry_keys: list[tuple[dt.date, str]] = []
     for worker_id, nik, name, birth, village in existing.iterator(chunk_size=20000):
         if birth in births:
             finder.add_existing(worker_id, nik, name, birth, village)
-    total = len(out.accepted)
-    warnings = []
-    for i, a in enumerate(out.accepted):
+            registry_keys.append((birth, village))
+    block = ["birth_date", "village"]
+    shared = pl.len().over(block) > 1
+    if registry_keys:
+        known = pl.DataFrame(
+            registry_keys, schema={"birth_date": pl.Date, "village": pl.String}, orient="row"
+        ).unique()
+        in_registry = accepted.join(
+            known.with_columns(pl.lit(True).alias("__known")),
+            on=block,
+            how="left",
+            maintain_order="left",
+        )["__known"].fill_null(False)
+        candidates = accepted.filter(shared | in_registry)
+    else:
+        candidates = accepted.filter(shared)
+    total = candidates.height
+    pair_rows: list[int] = []
+    for i, (row, nik, name, birth, village) in enumerate(
+        candidates.select("row", "nik", "name", "birth_date", "village").iter_rows()
+    ):
         if i % 50000 == 0:
             progress("duplicates", i, total)
-        pair = finder.check(a.row, a.nik, a.name, a.birth_date, a.village)
+        pair = finder.check(row, nik, name, birth, village)
         if pair is None:
             continue
         out.pairs.append(pair)
-        a.flags.append("possible_duplicate")
+        pair_rows.append(row)
         if pair.other.in_file:
             other = f"baris {pair.other.key} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
         else:
             other = f"pekerja terdaftar {pair.other.name} (NIK {mask_nik(pair.other.nik)})"
-        warnings.append(
-            Problem(
-                a.row,
-                cols.labels["name"],
-                "possible_duplicate",
-                codes.message("possible_duplicate", other=other),
-            )
+        problems.add(
+            False,
+            row,
+            SLOT_POSSIBLE,
+            labels["name"],
+            "possible_duplicate",
+            codes.message("possible_duplicate", other=other),
         )
-    out.warnings.extend(warnings)
+    if not pair_rows:
+        return accepted
+    marked = pl.col("row").is_in(pair_rows)
+    return accepted.with_columns(
+        pl.when(marked & (pl.col("flags") != ""))
+        .then(pl.col("flags") + ",possible_duplicate")
+        .when(marked)
+        .then(pl.lit("possible_duplicate"))
+        .otherwise(pl.col("flags"))
+        .alias("flags")
+    )
 
 
 def required_fields() -> tuple[str, ...]:

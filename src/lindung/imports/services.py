@@ -49,7 +49,7 @@ def run_import(
         )
     except FileProblem as exc:
         return file_failure(str(exc)), None
-    if commit and outcome.accepted and not _blocked(outcome):
+    if commit and outcome.accepted_count and not _blocked(outcome):
         commit_outcome(outcome, user=user, job=job, progress=progress)
     return outcome, table
 
