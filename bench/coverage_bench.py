@@ -10,7 +10,12 @@ a scratch database, which is created if missing). Generates workers and membersh
 village under --area, runs a full snapshot refresh, then measures in the same run:
   * dashboard: server time of GET /cakupan/<area>/ (Django test client, whole view + template);
   * naive: the same figures (headline, 12-month trend, sector, funding, children) counted
-    directly from memberships with ORM aggregates.
+    directly from memberships with ORM aggregates (--naive-timeout caps each statement on
+    PostgreSQL; a capped run is reported as "> N s");
+  * per save: the cost of one membership save (a payment: paid_until + 3 months) with the
+    incremental snapshot deltas, median of --saves saves, against the same save with the
+    coverage signals disconnected, the village recount + pass-up (`refresh_villages`) and the
+    previous approach (recount the village one statement per month, rebuild every ancestor).
 Median of --runs (>= 3) after one warm-up each. Not part of `make test`.
 """
 
@@ -227,14 +232,106 @@ def naive(area_code: str) -> dict:
     return out
 
 
-def timed(fn, runs: int) -> tuple[float, list[float]]:
-    fn()  # warm-up (caches, connection)
+def timed(fn, runs: int, warm_up: bool = True) -> tuple[float, list[float]]:
+    if warm_up:
+        fn()  # warm-up (caches, connection)
     samples = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1000)
     return statistics.median(samples), samples
+
+
+def naive_capped(area_code: str, timeout_s: float | None) -> float | None:
+    """One naive run in ms, or None when a statement hit the PostgreSQL statement_timeout."""
+    from django.db import OperationalError, connection, transaction
+
+    t = time.perf_counter()
+    try:
+        with transaction.atomic():
+            if timeout_s and connection.vendor == "postgresql":
+                with connection.cursor() as cur:
+                    cur.execute(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
+            naive(area_code)
+    except OperationalError as exc:  # psycopg QueryCanceled
+        if "statement timeout" not in str(exc):
+            raise
+        return None
+    return (time.perf_counter() - t) * 1000
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def per_save(area_code: str, saves: int, seed: int) -> dict:
+    """Median cost of one membership save with incremental snapshots, and the alternatives."""
+    from django.db import transaction
+    from django.db.models.signals import post_save, pre_save
+
+    from lindung.coverage import signals, snapshots
+    from lindung.enrollment.models import Membership
+
+    ids = list(
+        Membership.objects.filter(village__code__startswith=area_code + ".", status="aktif")
+        .order_by("pk")
+        .values_list("pk", flat=True)[: saves * 97 : 97]
+    )
+    random.Random(seed).shuffle(ids)
+
+    def one_save(pk: int) -> float:
+        m = Membership.objects.get(pk=pk)
+        t = time.perf_counter()
+        with transaction.atomic():
+            m.paid_until = m.paid_until + dt.timedelta(days=92)  # a 3-month payment
+            m.save()
+        return (time.perf_counter() - t) * 1000
+
+    one_save(ids[-1])  # warm-up
+    with_deltas = [one_save(pk) for pk in ids]
+    pre_save.disconnect(dispatch_uid="cov_m_pre", sender=Membership)
+    post_save.disconnect(dispatch_uid="cov_m_save", sender=Membership)
+    try:
+        without = [one_save(pk) for pk in ids]
+    finally:
+        signals.connect()
+    # The second round bypassed the deltas: recount the touched villages so the database
+    # stays consistent for the timings below (and for a later --reuse-snapshots run).
+    touched = Membership.objects.filter(pk__in=ids).values_list("village_id", flat=True)
+    villages = sorted(set(touched))
+    snapshots.refresh_villages(villages)
+    village = villages[0]
+
+    def pass_up():
+        snapshots.refresh_villages([village])
+
+    def previous():
+        # The code before the deltas: one statement per month, then rebuild every ancestor.
+        months, snapshots.MONTHS_PER_STATEMENT = snapshots.MONTHS_PER_STATEMENT, 1
+        try:
+            with transaction.atomic():
+                snapshots._write_villages(
+                    "m.village_id IN (%(v0)s)", {"v0": village}, snapshots.today()
+                )
+                for code in snapshots._existing_ancestors([village]):
+                    snapshots._rollup(code)
+        finally:
+            snapshots.MONTHS_PER_STATEMENT = months
+
+    pass_up_ms, pass_up_samples = timed(pass_up, 5)
+    previous_ms, previous_samples = timed(previous, 3)
+    return {
+        "saves": len(with_deltas),
+        "save_with_deltas_ms_median": round(statistics.median(with_deltas), 2),
+        "save_with_deltas_ms_p90": round(sorted(with_deltas)[int(len(with_deltas) * 0.9)], 2),
+        "save_without_coverage_ms_median": round(statistics.median(without), 2),
+        "village_memberships": Membership.objects.filter(village_id=village).count(),
+        "village_recount_pass_up_ms_median": round(pass_up_ms, 1),
+        "village_recount_pass_up_ms_samples": [round(x, 1) for x in pass_up_samples],
+        "previous_village_recount_rollup_ms_median": round(previous_ms, 1),
+        "previous_village_recount_rollup_ms_samples": [round(x, 1) for x in previous_samples],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--database-url")
+    ap.add_argument("--saves", type=int, default=50, help="saves timed for the per-save cost")
+    ap.add_argument("--naive-runs", type=int, help="naive aggregate runs (default: --runs)")
+    ap.add_argument(
+        "--naive-timeout", type=float, help="PostgreSQL statement_timeout (s) for the naive run"
+    )
     ap.add_argument(
         "--reuse-snapshots",
         action="store_true",
@@ -266,8 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         refresh = {"rows": CoverageSnapshot.objects.count()}
         refresh_s = None
     else:
+        print(f"  full refresh (load {load()})", file=sys.stderr)
         refresh = refresh_area(args.area)
         refresh_s = round(time.perf_counter() - t, 1)
+        print(f"  full refresh {refresh_s} s", file=sys.stderr)
     user, _ = User.objects.get_or_create(
         username="bench-admin", defaults={"role": Role.ADMIN_KABUPATEN, "area_id": args.area}
     )
@@ -279,26 +383,30 @@ def main(argv: list[str] | None = None) -> int:
         r = client.get(url, secure=True)
         assert r.status_code == 200, r.status_code
 
+    load_before = load()
     dash_ms, dash_samples = timed(dashboard, args.runs)
-    naive_ms, naive_samples = timed(lambda: naive(args.area), args.runs)
-    # One membership change: the incremental refresh a post_save triggers.
-    from lindung.coverage.snapshots import refresh_villages
-    from lindung.enrollment.models import Membership
-
-    one = Membership.objects.filter(village__code__startswith=args.area + ".").first()
-    inc_ms, _ = timed(lambda: refresh_villages([one.village_id]), 3)
+    naive_samples = []
+    for k in range(args.naive_runs or args.runs):
+        ms = naive_capped(args.area, args.naive_timeout)
+        naive_samples.append(ms)
+        print(f"  naive run {k + 1}: {ms} ms (load {load()})", file=sys.stderr)
+        if ms is None:
+            break
+    naive_ms = None if None in naive_samples else statistics.median(naive_samples)
+    saves = per_save(args.area, args.saves, args.seed) if args.saves else {}
     result = {
         "database": connection.vendor,
         "area": args.area,
         "participants": args.participants,
+        "load_average_before_after": [load_before, load()],
         "full_refresh_s": refresh_s,
         "snapshot_rows": refresh["rows"],
         "dashboard_ms_median": round(dash_ms, 1),
         "dashboard_ms_samples": [round(s, 1) for s in dash_samples],
-        "naive_ms_median": round(naive_ms, 1),
-        "naive_ms_samples": [round(s, 1) for s in naive_samples],
-        "speedup": round(naive_ms / dash_ms, 1),
-        "incremental_village_refresh_ms": round(inc_ms, 1),
+        "naive_ms_median": round(naive_ms, 1) if naive_ms else f"> {args.naive_timeout} s",
+        "naive_ms_samples": [None if s is None else round(s, 1) for s in naive_samples],
+        "speedup": round(naive_ms / dash_ms, 1) if naive_ms else None,
+        **saves,
     }
     print(json.dumps(result, indent=2))
     return 0
