@@ -607,14 +607,23 @@ def _map_unique(
 _SIMPLE_PHONE = r"^\+?[0-9]([0-9 \-]*[0-9])?$"
 
 
-def _phone_exprs() -> list[pl.Expr]:
+def _with_phone(frame: pl.DataFrame) -> pl.DataFrame:
     """parse_phone as expressions for simple phones (`__phone_simple`): the other rows go to
-    RowChecker. Mirrors normalise.parse_phone step by step."""
+    RowChecker. Mirrors normalise.parse_phone step by step; each step is its own column
+    (nested string expressions are evaluated again at every use)."""
     raw = pl.col("phone")
-    digits = raw.str.replace_all(r"[ \-]", "")
-    plus = digits.str.starts_with("+")
-    body = pl.when(plus).then(digits.str.slice(1)).otherwise(digits)
-    national = (
+    frame = frame.with_columns(
+        ((raw == "") | raw.str.contains(_SIMPLE_PHONE)).alias("__phone_simple"),
+        raw.str.replace_all(r"[ \-]", "").alias("__digits"),
+    ).with_columns(pl.col("__digits").str.starts_with("+").alias("__plus"))
+    frame = frame.with_columns(
+        pl.when(pl.col("__plus"))
+        .then(pl.col("__digits").str.slice(1))
+        .otherwise(pl.col("__digits"))
+        .alias("__body")
+    )
+    body = pl.col("__body")
+    frame = frame.with_columns(
         pl.when(body.str.starts_with("0062"))
         .then(body.str.slice(4))
         .when(body.str.starts_with("62"))
@@ -622,23 +631,24 @@ def _phone_exprs() -> list[pl.Expr]:
         .when(body.str.starts_with("0"))
         .then(body.str.slice(1))
         .otherwise(body)
+        .alias("__national")
     )
+    national = pl.col("__national")
     length = national.str.len_chars()
-    mobile = national.str.starts_with("8")
     ok = (
-        (plus.not_() | body.str.starts_with("62"))
+        (pl.col("__plus").not_() | body.str.starts_with("62"))
         & (national != "")
         & national.str.starts_with("0").not_()
-        & pl.when(mobile).then(length.is_between(9, 12)).otherwise(length.is_between(8, 11))
+        & pl.when(national.str.starts_with("8"))
+        .then(length.is_between(9, 12))
+        .otherwise(length.is_between(8, 11))
     )
-    return [
-        ((raw == "") | raw.str.contains(_SIMPLE_PHONE)).alias("__phone_simple"),
-        (raw == "").or_(ok).alias("__phone_ok"),
-        pl.when((raw != "") & ok)
-        .then(pl.lit("+62") + national)
-        .otherwise(pl.lit(""))
-        .alias("__phone"),
-    ]
+    frame = frame.with_columns(((raw != "") & ok).alias("__phone_valid"))
+    valid = pl.col("__phone_valid")
+    return frame.with_columns(
+        ((raw == "") | valid).alias("__phone_ok"),
+        pl.when(valid).then(pl.lit("+62") + national).otherwise(pl.lit("")).alias("__phone"),
+    ).drop("__digits", "__plus", "__body", "__national", "__phone_valid")
 
 
 def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -> _Pass:
@@ -681,8 +691,8 @@ def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -
     ).with_columns(
         pl.when(pl.col("__nik_simple")).then(pl.col("nik").str.slice(6, 6)).alias("__ddmmyy"),
         pl.when(pl.col("__nik_simple")).then(pl.col("nik").str.slice(0, 6)).alias("__region"),
-        *_phone_exprs(),
     )
+    d = _with_phone(d)
     d = _map_unique(d, ["name"], name_of, {"__name": pl.String, "__name_ok": pl.Boolean})
     d = _map_unique(d, ["birth_date"], birth_of, {"__birth": pl.Date, "__birth_ok": pl.Boolean})
     d = _map_unique(d, ["sex"], lambda raw: (checker.sex(raw),), {"__sex": pl.String})
