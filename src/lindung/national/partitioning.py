@@ -120,6 +120,23 @@ def _indexes(model: type[models.Model]) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(out))
 
 
+def _like_indexes(model: type[models.Model]) -> list[tuple[str, str]]:
+    """Django adds a pattern-ops index to every indexed text column on PostgreSQL, so that
+    `LIKE 'prefix%'` (NIK search, area scoping by village code) can use an index under a
+    non-C collation; the layout does the same."""
+    out = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or not (field.db_index or field.unique or field.is_relation):
+            continue
+        kind = field.target_field.get_internal_type() if field.is_relation else None
+        kind = kind or field.get_internal_type()
+        if kind == "CharField":
+            out.append((field.column, "varchar_pattern_ops"))
+        elif kind == "TextField":
+            out.append((field.column, "text_pattern_ops"))
+    return out
+
+
 def _table_sql(model, pg, regencies: Sequence[str], extra: list[str]) -> list[str]:
     table = model._meta.db_table
     cols = _columns(model, pg)
@@ -138,6 +155,10 @@ def _table_sql(model, pg, regencies: Sequence[str], extra: list[str]) -> list[st
     for cols_ in _indexes(model):
         name = f"{table}_{'_'.join(cols_)}"[:55] + "_idx"
         statements.append(f"CREATE INDEX {name} ON {SCHEMA}.{table} ({', '.join(cols_)})")
+    for column, ops in _like_indexes(model):
+        statements.append(
+            f"CREATE INDEX {table}_{column}_like ON {SCHEMA}.{table} ({column} {ops})"
+        )
     for code in regencies:
         statements.append(
             f"CREATE TABLE {SCHEMA}.{partition_name(table, code)} "

@@ -40,6 +40,9 @@ def test_ddl_has_one_partition_per_regency_and_the_key_in_every_unique_constrain
     fk += "(regency_code, id)"
     assert fk in joined
     assert "FOREIGN KEY (village_id) REFERENCES areas_area (code)" in joined
+    # NIK search and area scoping use LIKE 'prefix%': pattern-ops indexes, as Django makes.
+    assert "ON nasional.workers_worker (nik varchar_pattern_ops)" in joined
+    assert "ON nasional.enrollment_membership (village_id varchar_pattern_ops)" in joined
 
 
 @pytest.mark.parametrize("model", [Worker, Membership])
@@ -113,6 +116,12 @@ def _pg_layout_checks():
         )
         plan = "\n".join(r[0] for r in cur.fetchall())
         assert "workers_worker_p52_01" in plan and "workers_worker_p52_03" not in plan
+
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN SELECT id FROM nasional.workers_worker WHERE nik LIKE '520307%'")
+        plan = "\n".join(r[0] for r in cur.fetchall())
+        assert "~>=~" in plan and "Seq Scan" not in plan  # prefix search via pattern-ops index
+        cur.execute("SET LOCAL enable_seqscan = on")
 
         def refused(sql, params):
             with pytest.raises(DatabaseError), transaction.atomic():
