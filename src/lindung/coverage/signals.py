@@ -1,10 +1,11 @@
 """Keep snapshots current as memberships change: per-cell deltas in the same transaction.
 
 pre_save / pre_delete read the membership as the database holds it (locked FOR UPDATE inside a
-transaction), post_save / post_delete read it again and apply new - old to the snapshot cells.
-Reading the database rather than the loaded instance keeps the deltas right when an instance
-is stale. Writes that bypass signals (QuerySet.update) are not seen; the one in
-enrollment.services.record_payment (paid_until) is followed through the payment it creates.
+transaction); post_save takes the saved values and applies new - old to the snapshot cells.
+Reading the old state from the database rather than from the loaded instance keeps the deltas
+right when an instance is stale. Writes that bypass signals (QuerySet.update) are not seen;
+the one in enrollment.services.record_payment (paid_until) is followed through the payment it
+creates.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -12,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from lindung.enrollment.models import ContributionPayment, Membership
 from lindung.workers.models import Worker
 
-from .snapshots import apply_changes, read_states
+from .snapshots import apply_changes, read_states, state_after_save
 
 
 def _membership_before(sender, instance, raw=False, **kwargs):
@@ -26,8 +27,7 @@ def _membership_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     old = instance.__dict__.pop("_coverage_old", None)
-    new = read_states([instance.pk]).get(instance.pk)
-    apply_changes([(old, new)])
+    apply_changes([(old, state_after_save(instance, old))])
 
 
 def _membership_deleted(sender, instance, **kwargs):

@@ -22,12 +22,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from lindung.areas.models import Area, AreaLevel
 from lindung.enrollment.models import PRE_ACTIVE, Membership
+from lindung.workers.models import Worker
 
 from .models import CoverageConfig, CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
 from .periods import add_months, month_start, ref_day, today
@@ -287,6 +288,7 @@ class State(NamedTuple):
     start: dt.date | None
     paid: dt.date | None
     end: dt.date | None
+    worker: int | None = None
 
 
 STATE_FIELDS = (
@@ -297,7 +299,50 @@ STATE_FIELDS = (
     "coverage_start",
     "paid_until",
     "coverage_end",
+    "worker_id",
 )
+# Membership attributes a State is made of (sector aside), in State order.
+STATE_ATTRS = (
+    "village_id",
+    "funding_type",
+    "status",
+    "coverage_start",
+    "paid_until",
+    "coverage_end",
+    "worker_id",
+)
+
+
+def state_after_save(instance: Membership, old: State | None) -> State | None:
+    """The state just saved, from the instance itself when it holds plain values.
+
+    The sector comes from the old state when the worker is the same (a worker's sector change
+    has its own signal); otherwise, or when a field holds an expression (F()) or a date still
+    as text, or is deferred, the database is read.
+    """
+    values = instance.__dict__
+    plain = all(n in values and not hasattr(values[n], "resolve_expression") for n in STATE_ATTRS)
+    dates = ("coverage_start", "paid_until", "coverage_end")
+    if not plain or any(not isinstance(values[n], dt.date | None) for n in dates):
+        return read_states([instance.pk]).get(instance.pk)
+    if old is not None and old.worker == values["worker_id"]:
+        sector = old.sector
+    else:
+        sector = (
+            Worker.objects.filter(pk=values["worker_id"])
+            .values_list("sector_id", flat=True)
+            .first()
+        )
+    return State(
+        values["village_id"],
+        sector,
+        values["funding_type"],
+        values["status"],
+        values["coverage_start"],
+        values["paid_until"],
+        values["coverage_end"],
+        values["worker_id"],
+    )
 
 
 def read_states(ids: Iterable[int], lock: bool = False) -> dict[int, State]:
@@ -335,8 +380,16 @@ class Drift(Exception):
     """Snapshot rows do not hold what a delta expects: recount instead."""
 
 
-def _village_context(villages: Iterable[str]) -> dict[str, tuple[dt.date | None, list[str]]]:
-    """For each village: the day it is counted as of (None: never counted) and its ancestors.
+LAPSE_DEFAULT = CoverageConfig._meta.get_field("lapse_risk_days").default
+LOG = CoverageRefreshLog._meta.db_table
+CONFIG = CoverageConfig._meta.db_table
+
+
+def _village_context(
+    villages: Iterable[str],
+) -> tuple[dict[str, tuple[dt.date | None, list[str]]], int]:
+    """For each village: the day it is counted as of (None: never counted) and its existing
+    ancestors; and the lapse-risk window. One query.
 
     On PostgreSQL the village and its ancestors are locked FOR SHARE: saves run side by side,
     a full refresh of the regency (FOR UPDATE) waits for them and they wait for it.
@@ -345,21 +398,28 @@ def _village_context(villages: Iterable[str]) -> dict[str, tuple[dt.date | None,
     chains = {v: [v, *ancestors_of(v)] for v in villages}
     codes = sorted({c for chain in chains.values() for c in chain})
     marks = ", ".join(["%s"] * len(codes))
-    lock = " FOR SHARE" if _pg() and connection.in_atomic_block else ""
+    lock = " FOR SHARE OF a" if _pg() and connection.in_atomic_block else ""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT code FROM areas_area WHERE code IN ({marks}){lock}", codes)
-        existing = {r[0] for r in cur.fetchall()}
+        cur.execute(
+            f"SELECT a.code, l.ref_day, l.finished_at, l.id, "
+            f"(SELECT c.lapse_risk_days FROM {CONFIG} c ORDER BY c.id LIMIT 1) "
+            f"FROM areas_area a LEFT JOIN {LOG} l ON l.id = ("
+            f"SELECT l2.id FROM {LOG} l2 WHERE l2.area_id = a.code "
+            "ORDER BY l2.finished_at DESC, l2.id DESC LIMIT 1) "
+            f"WHERE a.code IN ({marks}){lock}",
+            codes,
+        )
+        rows = cur.fetchall()
+    found = {code: (day, finished, pk) for code, day, finished, pk, _ in rows}
+    lapse_days = next((r[4] for r in rows if r[4] is not None), LAPSE_DEFAULT)
     out = {}
     for v in villages:
-        chain = [c for c in chains[v] if c in existing]
-        on = (
-            CoverageRefreshLog.objects.filter(area_id__in=chain)
-            .order_by("-finished_at", "-id")
-            .values_list("ref_day", flat=True)
-            .first()
-        )
+        chain = [c for c in chains[v] if c in found]
+        logs = [found[c] for c in chain if found[c][0] is not None]
+        latest = max(logs, key=lambda x: (x[1], x[2]), default=(None,))
+        on = _as_date(latest[0]) if latest[0] is not None else None
         out[v] = (on, [c for c in chain if c != v])
-    return out
+    return out, lapse_days
 
 
 def apply_changes(changes: Iterable[tuple[State | None, State | None]]) -> None:
@@ -374,9 +434,8 @@ def apply_changes(changes: Iterable[tuple[State | None, State | None]]) -> None:
     if not changes:
         return
     villages = sorted({s.village for pair in changes for s in pair if s is not None})
-    context = _village_context(villages)
+    context, lapse_days = _village_context(villages)
     fresh = [v for v in villages if context[v][0] is None]
-    lapse_days = CoverageConfig.current().lapse_risk_days
     cells: dict[tuple, list] = defaultdict(lambda: [0, 0, 0, dt.date.min])
     statuses: dict[tuple, int] = defaultdict(int)
     for old, new in changes:
@@ -396,12 +455,12 @@ def apply_changes(changes: Iterable[tuple[State | None, State | None]]) -> None:
                     cell[3] = max(cell[3], day)
     counted = [v for v in villages if v not in fresh]
     try:
-        with transaction.atomic():
-            _apply_cells(cells)
-            _apply_statuses(statuses)
-    except (IntegrityError, Drift):
+        _apply_cells(cells)
+        _apply_statuses(statuses)
+    except Drift:
         # The rows drifted (a write behind the signals' back): recount the villages and
-        # rebuild their ancestors from their children.
+        # rebuild their ancestors from their children (this also overwrites any part of the
+        # delta already applied).
         refresh_villages(counted, rebuild=True)
     if fresh:
         refresh_villages(fresh, today())
@@ -441,13 +500,18 @@ def _apply_cells(cells: dict[tuple, list]) -> None:
                 f"UPDATE {SNAP} SET active = {SNAP}.active + v.a, "
                 f"lapse_risk = {SNAP}.lapse_risk + v.lr, new_members = {SNAP}.new_members + v.n "
                 f"FROM ({values}) v WHERE {SNAP}.area_id = v.area AND {SNAP}.period = v.period "
-                f"AND {SNAP}.sector_id = v.sector AND {SNAP}.funding_type = v.funding",
+                f"AND {SNAP}.sector_id = v.sector AND {SNAP}.funding_type = v.funding "
+                # Never below zero: a cell short of what it loses has drifted.
+                f"AND {SNAP}.active + v.a >= 0 AND {SNAP}.lapse_risk + v.lr >= 0 "
+                f"AND {SNAP}.new_members + v.n >= 0",
                 [v for row in chunk for v in (row[0], row[2], *row[4:])],
             )
             if cur.rowcount != len(chunk):
                 raise Drift
-        areas = sorted({row[0] for row in up + down})
-        periods = sorted({row[2] for row in up + down})
+        if not down:  # only a decrease can leave an all-zero cell
+            return
+        areas = sorted({row[0] for row in down})
+        periods = sorted({row[2] for row in down})
         cur.execute(
             f"DELETE FROM {SNAP} WHERE area_id IN ({', '.join(['%s'] * len(areas))}) "
             f"AND period IN ({', '.join(['%s'] * len(periods))}) "
@@ -474,7 +538,8 @@ def _apply_statuses(statuses: dict[tuple, int]) -> None:
             values = " UNION ALL ".join(["SELECT %s AS area, %s AS status, %s AS n"] * len(chunk))
             cur.execute(
                 f"UPDATE {STATUS} SET count = {STATUS}.count + v.n FROM ({values}) v "
-                f"WHERE {STATUS}.area_id = v.area AND {STATUS}.status = v.status",
+                f"WHERE {STATUS}.area_id = v.area AND {STATUS}.status = v.status "
+                f"AND {STATUS}.count + v.n >= 0",
                 [v for row in chunk for v in row],
             )
             if cur.rowcount != len(chunk):
@@ -530,7 +595,7 @@ def refresh_villages(
     started = timezone.now()
     with transaction.atomic():
         list(Area.objects.select_for_update().filter(code__in=codes).values_list("code"))
-        context = _village_context(codes)
+        context, _ = _village_context(codes)
         by_day: dict[dt.date, list[str]] = defaultdict(list)
         for code in codes:
             by_day[on or context[code][0] or today()].append(code)
@@ -571,10 +636,9 @@ def _recount_and_pass_up(
         for code in ancestors[key[0]]:
             statuses[(code, key[1])] += new_statuses.get(key, 0) - old_statuses.get(key, 0)
     try:
-        with transaction.atomic():
-            _apply_cells(cells)
-            _apply_statuses(statuses)
-    except (IntegrityError, Drift):
+        _apply_cells(cells)
+        _apply_statuses(statuses)
+    except Drift:
         # The ancestors themselves drifted: rebuild them from their children.
         for code in _existing_ancestors(villages):
             _rollup(code)
