@@ -23,12 +23,50 @@ from .models import ImportJob, PossibleDuplicate
 from .pipeline import Outcome
 
 CHUNK = 5000
+# From this many rows, and when the table holds fewer than BULK_REBUILD_RATIO x as many, the
+# SQLite indexes are rebuilt after the insert instead of updated row by row (measured on the
+# bench: 1 M rows into an empty registry, 19.1 s -> 13.6 s CPU in SQLite).
+BULK_MIN_ROWS = 20000
+BULK_REBUILD_RATIO = 2
 SQLITE_CACHE_KIB = 256 * 1024
 Progress = Callable[[str, int, int], None]
 
 
 def _after_chunk(done: int) -> None:
     """Hook between chunks (tests raise here to simulate a crash in the middle of a commit)."""
+
+
+def _drop_indexes_for_bulk(cursor, total: int) -> list[str]:
+    """SQLite, large import into a smaller table: drop the plain (non-unique) indexes of the
+    worker and history tables and return the statements that recreate them.
+
+    Inserting a million rows into a B-tree index in random key order (name, village, birth
+    date) costs more than building the index once from sorted data. SQLite's DDL is
+    transactional: the drop, the inserts and the rebuild commit together or not at all, and
+    readers keep seeing the old tables and indexes until the commit.
+    """
+    if connection.vendor != "sqlite" or total < BULK_MIN_ROWS:
+        return []
+    statements: list[str] = []
+    tables = {
+        Worker._meta.db_table: "id",
+        Worker.history.model._meta.db_table: "history_id",
+    }
+    for table, key in tables.items():
+        qn = connection.ops.quote_name
+        cursor.execute(f"SELECT MAX({qn(key)}) FROM {qn(table)}")
+        existing = cursor.fetchone()[0] or 0
+        if existing * BULK_REBUILD_RATIO > total:
+            continue  # a big table: rebuilding its indexes costs more than the inserts
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+            [table],
+        )
+        for name, sql in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {qn(name)}")
+            statements.append(sql)
+    return statements
 
 
 def _worker_columns() -> list:
@@ -136,8 +174,10 @@ def commit_outcome(
     big = outcome.big_incomes
     nik_index = next(i for i, f in enumerate(varying) if f.attname == "nik")
 
-    def chunk_params(chunk: pl.DataFrame) -> list:
-        rows = chunk.select(exprs).rows()
+    prepared_frame = frame.select(exprs)  # once: per-chunk expressions cost a pass each
+
+    def chunk_params(start: int) -> list:
+        rows = prepared_frame.slice(start, CHUNK).rows()
         if not lookups and plain_fixed and not big:
             return rows
         out = []
@@ -170,19 +210,25 @@ def commit_outcome(
         with connection.cursor() as cursor:
             # Keep the indexes of a large registry in memory during the bulk insert.
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    niks_all = frame["nik"]
     with transaction.atomic():
         with connection.cursor() as cursor:
+            rebuilt = _drop_indexes_for_bulk(cursor, total)
             for start in range(0, total, CHUNK):
-                chunk = frame.slice(start, CHUNK)
-                cursor.executemany(insert_sql, chunk_params(chunk))
-                niks = chunk["nik"].to_list()
+                cursor.executemany(insert_sql, chunk_params(start))
+                niks = niks_all.slice(start, CHUNK).to_list()
                 cursor.execute(
                     hist_sql_head + "(" + ", ".join(["%s"] * len(niks)) + ")",
                     [prepared_now, reason, user_id, *niks],
                 )
-                done = start + chunk.height
+                done = min(start + CHUNK, total)
                 progress("commit", done, total)
                 _after_chunk(done)
+            for done, sql in enumerate(rebuilt):
+                progress("index", done, len(rebuilt))
+                cursor.execute(sql)
+            if rebuilt:
+                progress("index", len(rebuilt), len(rebuilt))
         _queue_duplicates(outcome.pairs, job)
         if job is not None:
             job.status = ImportJob.Status.COMMITTED

@@ -20,6 +20,7 @@ STAGES = {
     "registry": "Mencocokkan dengan registri",
     "duplicates": "Mencari kemungkinan duplikat",
     "commit": "Menyimpan ke database",
+    "index": "Menyusun indeks database",
 }
 
 

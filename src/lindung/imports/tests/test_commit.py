@@ -128,3 +128,63 @@ def test_scope_limits_rows_to_the_operators_village():
     assert [(e.row, e.code) for e in outcome.errors] == [(3, "village_unknown")]
     assert "di luar wilayah kerja Anda" in outcome.errors[0].message
     assert list(Worker.objects.values_list("village_id", flat=True)) == ["52.03.07.2012"]
+
+
+def _indexes():
+    from django.db import connection
+
+    tables = (Worker._meta.db_table, Worker.history.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name IN (%s, %s) ORDER BY name",
+            list(tables),
+        )
+        return cursor.fetchall()
+
+
+@pytest.fixture
+def bulk_path(monkeypatch):
+    """Take the index-rebuild path of a large SQLite import even for a few rows."""
+    monkeypatch.setattr(commit_module, "BULK_MIN_ROWS", 2)
+    monkeypatch.setattr(commit_module, "BULK_REBUILD_RATIO", 0)
+
+
+def test_bulk_commit_rebuilds_every_index_and_a_crash_keeps_them(monkeypatch, bulk_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":  # PostgreSQL keeps its indexes: nothing is dropped
+        with connection.cursor() as cursor:
+            assert commit_module._drop_indexes_for_bulk(cursor, 10**6) == []
+        return
+    indexes = _indexes()
+    assert len([i for i in indexes if i[2]]) >= 10  # the plain indexes that get rebuilt
+    rows = [person(serial=s) for s in range(200, 220)]
+    monkeypatch.setattr(commit_module, "CHUNK", 4)
+    stages = []
+
+    def crash(done):
+        if done == 12:
+            raise RuntimeError("proses mati")
+
+    monkeypatch.setattr(commit_module, "_after_chunk", crash)
+    with pytest.raises(RuntimeError):
+        run_import("b.csv", csv_bytes(rows), commit=True, today=TODAY)
+    assert _indexes() == indexes and Worker.objects.count() == 0
+    monkeypatch.setattr(commit_module, "_after_chunk", lambda done: None)
+    outcome, _ = run_import(
+        "b.csv",
+        csv_bytes(rows),
+        commit=True,
+        today=TODAY,
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    assert outcome.as_json()["accepted"] == 20 and Worker.objects.count() == 20
+    assert Worker.history.count() == 20
+    assert _indexes() == indexes
+    assert "index" in stages
+    # The rebuilt indexes are consistent with the table.
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        assert cursor.fetchone()[0] == "ok"
+    assert Worker.objects.filter(name=rows[5]["Nama Lengkap"]).count() == 1
