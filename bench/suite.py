@@ -237,8 +237,21 @@ def save_results(data: dict) -> None:
     RESULTS_JSON.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
+def code_version() -> str:
+    """HEAD commit, with '+dirty' when src/ or bench/ has uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src", "bench/*.py"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()  # fmt: skip
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
 def record(data: dict, key: str, value: dict) -> None:
     value["measured_at"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    value["code"] = code_version()
     data["measurements"][key] = value
     save_results(data)
 
@@ -270,7 +283,7 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
             cov_rows.append(
                 f"| {names[database]} | {n:,} | {fmt_ms(r['dashboard_ms'])}{growth(r['dashboard_ms'], first['dashboard_ms'])} | "
                 f"{fmt_ms(r['naive_ms'])}{growth(r['naive_ms'], first['naive_ms'])} | ×{r['ratio']} | "
-                f"{r['full_refresh_s']} s | {'–' if r['generation_s'] is None else r['generation_s']} s | {r['load']} | {r['measured_at']} |"
+                f"{r['full_refresh_s']} s | {'–' if r['generation_s'] is None else r['generation_s']} s | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
             )
             for table, s in r.get("storage", {}).items():
                 if s.get("bytes_per_row"):
@@ -286,14 +299,15 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
         first = first or r
         imp_rows.append(
             f"| {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
-            f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} |"
+            f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
         )
     runs = data.get("runs", "?")
     lines = [
         "## Scaling",
         "",
         f"`make bench` = `python -m bench.suite` (sizes {', '.join(label(n) for n in planned)}; "
-        f"median of {runs} runs per figure, each benchmark in a fresh process; data sets are "
+        f"dashboard, naive aggregate and import: median of {runs} runs; full refresh and "
+        "generation: one run each; every benchmark in a fresh process; data sets are "
         "seeded and rebuilt identically; baselines measured in the same run; (×k) = growth "
         "against the smallest size measured). Load average (1, 5, 15 min) before → after each "
         f"measurement; the machine has {os.cpu_count()} cores shared with other work. Raw figures: "
@@ -301,13 +315,13 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
         "",
         "Coverage dashboard vs naive ORM aggregate (baseline), Kabupaten Lombok Timur (254 villages):",
         "",
-        "| database | participants | dashboard | naive aggregate | ratio | full refresh | generation | load | measured |",
+        "| database | participants | dashboard | naive aggregate | ratio | full refresh | generation | load | measured (code) |",
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
         *cov_rows,
         "",
         "Import of a generated village-sheet CSV (SQLite), validate + commit vs polars only reading the file (baseline):",
         "",
-        "| rows | accepted | validate + commit | rate | dry run | polars read | ratio | peak memory | load | measured |",
+        "| rows | accepted | validate + commit | rate | dry run | polars read | ratio | peak memory | load | measured (code) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
         *imp_rows,
         "",
@@ -366,11 +380,12 @@ def plot(data: dict, databases: list[str]) -> Path | None:
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     for name, pts in series:
         if pts:
-            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+            style = "--" if "postgresql" in name else "-"
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("workers / rows")
-    ax.set_ylabel("seconds (median)")
+    ax.set_ylabel("seconds (median of runs; full refresh: one run)")
     ax.set_title("Lindung: time against data size")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
