@@ -286,6 +286,7 @@ def worker(mode: str, file: str, db: str, rows: int) -> None:
     import resource
 
     _setup_django(Path(db))
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     result: dict = {}
     if mode in {"dry", "commit"}:
@@ -310,7 +311,11 @@ def worker(mode: str, file: str, db: str, rows: int) -> None:
     elif mode == "iex":
         result = _django_import_export(rows)
     result["seconds"] = time.perf_counter() - started
-    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_mib"] = usage.ru_maxrss / 1024
+    # user + sys of the whole process (every thread), so the CPU cost is visible under load.
+    result["cpu"] = usage.ru_utime + usage.ru_stime
+    result["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     print(json.dumps(result))
 
 
@@ -414,32 +419,52 @@ def main(argv: list[str]) -> int:
     template_db()
     iex = measure("iex", csv_file, args.runs, args.iex_rows)
     iex_rate = statistics.median(r["rows"] / r["iex_seconds"] for r in iex)
-    lines = []
+    lines, runs_lines, loads = [], [], []
     for file in (csv_file, xlsx_file):
         dry = measure("dry", file, args.runs)
         com = measure("commit", file, args.runs)
         pol = measure("polars", file, args.runs)
+        loads += [x for r in (*dry, *com) for x in r["load"]]
         rows = dry[0]["rows"]
         commit_rate = rows / median(com, "seconds")
         lines.append(
             f"| {file.name} ({file.stat().st_size / 2**20:.0f} MiB) | {rows:,} | "
             f"{com[0]['accepted']:,} | {median(dry, 'seconds'):.1f} s ({rows / median(dry, 'seconds'):,.0f}/s) | "
-            f"{median(com, 'seconds'):.1f} s ({commit_rate:,.0f}/s) | "
+            f"{median(dry, 'cpu'):.1f} s | "
+            f"**{median(com, 'seconds'):.1f} s** ({commit_rate:,.0f}/s) | {median(com, 'cpu'):.1f} s | "
             f"{max(median(dry, 'peak_mib'), median(com, 'peak_mib')):,.0f} MiB | "
             f"{median(pol, 'seconds'):.2f} s (×{median(com, 'seconds') / median(pol, 'seconds'):.0f}) | "
             f"×{commit_rate / iex_rate:.0f} |"
         )
+        for label, items in (("dry run", dry), ("validate + commit", com)):
+            runs_lines.append(
+                f"| {file.name} | {label} | "
+                + ", ".join(f"{r['seconds']:.1f}" for r in items)
+                + " | "
+                + ", ".join(f"{r['cpu']:.1f}" for r in items)
+                + " | "
+                + ", ".join(f"{r['load'][0]:.1f}→{r['load'][1]:.1f}" for r in items)
+                + " |"
+            )
     table = "\n".join([
-        "| file | rows | accepted | dry run | validate + commit | peak memory | polars read only (commit ÷ read) | vs django-import-export (rows/s) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| file | rows | accepted | dry run (wall) | dry run (CPU) | validate + commit (wall) | validate + commit (CPU) | peak memory | polars read only (commit ÷ read) | vs django-import-export (rows/s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *lines,
+    ])  # fmt: skip
+    runs_table = "\n".join([
+        "| file | mode | wall per run (s) | CPU per run (s) | load average (1 min) at start→end |",
+        "|---|---|---|---|---|",
+        *runs_lines,
     ])  # fmt: skip
     section = (
         (
             "## Import\n\n"
-            f"`python -m bench import` ({dt.date.today():%Y-%m-%d}; {os.cpu_count()} cores, SQLite WAL, "
-            f"median of {args.runs} runs, each in a fresh process; peak = max RSS of that process).\n\n"
+            f"`python -m bench import` ({dt.datetime.now():%Y-%m-%d %H:%M}; {os.cpu_count()} cores, SQLite WAL, "
+            f"median of {args.runs} runs, each in a fresh process; CPU = user + sys of that process, all threads; "
+            f"peak = its max RSS). Load average during the runs: {min(loads):.1f}–{max(loads):.1f} "
+            "(other helpers' test suites and benchmarks on the same 2 cores).\n\n"
             f"{table}\n\n"
+            f"{runs_table}\n\n"
             f"django-import-export {_iex_version()} (default ModelResource, import_id_fields=nik, same "
             f"Worker model with history, clean typed rows, no normalisation): "
             f"{iex_rate:,.0f} rows/s on {args.iex_rows:,} rows (median of {args.runs}).\n"
