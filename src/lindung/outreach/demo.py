@@ -60,10 +60,13 @@ def demo_outreach(rng: random.Random, context: dict) -> str:
     codes = sorted(set(context.get("villages", [])))
     villages = {a.code: a for a in Area.objects.filter(code__in=codes)}
     registered: dict[str, list[tuple[int, dt.date]]] = defaultdict(list)
-    for pk, village, created in Worker.objects.filter(
-        pk__in=context.get("worker_ids", [])
-    ).values_list("pk", "village_id", "created_at"):
-        registered[village].append((pk, timezone.localdate(created)))
+    # The created rows as an id range: `pk__in=worker_ids` exceeds SQLite's parameter limit
+    # at 1,000,000 workers ("too many SQL variables").
+    created = context.get("workers")
+    if created is None:
+        created = Worker.objects.filter(pk__in=context.get("worker_ids", []))
+    for pk, village, created_at in created.values_list("pk", "village_id", "created_at"):
+        registered[village].append((pk, timezone.localdate(created_at)))
 
     teams, members = [], []
     for code in codes:
