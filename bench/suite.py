@@ -283,7 +283,7 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
             cov_rows.append(
                 f"| {names[database]} | {n:,} | {fmt_ms(r['dashboard_ms'])}{growth(r['dashboard_ms'], first['dashboard_ms'])} | "
                 f"{fmt_ms(r['naive_ms'])}{growth(r['naive_ms'], first['naive_ms'])} | ×{r['ratio']} | "
-                f"{r['full_refresh_s']} s | {'–' if r['generation_s'] is None else r['generation_s']} s | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
+                f"{r['full_refresh_s']} s | {'–' if r['generation_s'] is None else str(r['generation_s']) + ' s'} | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
             )
             for table, s in r.get("storage", {}).items():
                 if s.get("bytes_per_row"):
