@@ -14,11 +14,12 @@ Backends: `spark` (pyspark, local mode in tests, a cluster for 90 million rows) 
 (one machine; same SQL, same scores). Install with `pip install -e '.[national]'`; Spark needs a
 Java runtime (Debian: default-jre-headless).
 
-Candidate pairs (blocking): same birth date, or same NIK. Comparisons: NIK (exact, 1 or 2 edits),
-normalised name (Jaro-Winkler >= 0.92 / 0.80), sex, birth date. The m/u probabilities below are
-priors set from how registries go wrong (a NIK typed with one wrong digit, a respelled name);
-`train=True` re-estimates them from the data (u by random sampling, m by EM), which needs tens of
-thousands of records to be stable.
+Candidate pairs (blocking, see `blocking_rules`): same birth date or same NIK on samples; NIK
+prefix, NIK, or birth date + name prefix for the national run. Comparisons: NIK (exact, 1 or 2
+edits), normalised name (Jaro-Winkler >= 0.92 / 0.80), sex, birth date. The m/u probabilities
+below are priors set from how registries go wrong (a NIK typed with one wrong digit, a respelled
+name); `train=True` re-estimates them from the data (u by random sampling, m by EM), which needs
+tens of thousands of records to be stable.
 """
 
 from __future__ import annotations
@@ -79,9 +80,31 @@ def worker_records(workers) -> list[dict]:
     ]
 
 
-def settings(*, priors: bool = True):
+def blocking_rules(kind: str = "sample") -> list:
+    """Which pairs get scored at all.
+
+    sample:   same birth date, or same NIK (fine for thousands of records);
+    national: same first 12 NIK digits (issuing kecamatan + birth date, so serial typos meet),
+              same NIK, or same birth date and first four letters of the normalised name. Birth
+              date alone gives blocks of thousands of people at 90 M records, and pairs grow
+              with the square of the block.
+    """
+    from splink import block_on
+
+    if kind == "sample":
+        return [block_on("birth_date"), block_on("nik")]
+    if kind == "national":
+        return [
+            block_on("substr(nik, 1, 12)"),
+            block_on("nik"),
+            block_on("birth_date", "substr(name_norm, 1, 4)"),
+        ]
+    raise ValueError(f"aturan blocking tidak dikenal: {kind!r} (pilih sample atau national)")
+
+
+def settings(*, priors: bool = True, blocking: str = "sample"):
     import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
+    from splink import SettingsCreator
 
     nik = cl.LevenshteinAtThresholds("nik", [1, 2])
     name = cl.JaroWinklerAtThresholds("name_norm", [0.92, 0.80])
@@ -100,7 +123,7 @@ def settings(*, priors: bool = True):
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        blocking_rules_to_generate_predictions=[block_on("birth_date"), block_on("nik")],
+        blocking_rules_to_generate_predictions=blocking_rules(blocking),
         comparisons=[nik, name, sex, birth],
         probability_two_random_records_match=1e-5,
         retain_intermediate_calculation_columns=False,
@@ -169,6 +192,7 @@ def find_duplicates(
     threshold: float = 0.95,
     across_regencies_only: bool = True,
     train: bool = False,
+    blocking: str = "sample",
 ) -> list[Match]:
     """Pairs of records that are probably the same person, most probable first."""
     from splink import Linker
@@ -178,7 +202,7 @@ def find_duplicates(
         return []
     api = _db_api(backend, spark)
     table = api.register(_table(records))
-    linker = Linker(table, settings(priors=True), log_level="WARNING")
+    linker = Linker(table, settings(priors=True, blocking=blocking), log_level="WARNING")
     if train:
         from splink import block_on
 
@@ -202,6 +226,21 @@ def find_duplicates(
             )
         )
     return sorted(out, key=lambda m: (-m.probability, m.left, m.right))
+
+
+def count_pairs(records: Iterable[dict], *, blocking: str = "sample", backend: str = "duckdb",
+                spark=None) -> int:  # fmt: skip
+    """Exact number of pairs the blocking rules would score (check before a national run)."""
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    table = _db_api(backend, spark).register(_table(list(records)))
+    counts = count_comparisons_from_blocking_rules(
+        table,
+        blocking_rules=blocking_rules(blocking),
+        link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )
+    return int(counts[-1]["cumulative_comparison_count"])
 
 
 def clusters(matches: Iterable[Match]) -> list[list[str]]:

@@ -117,6 +117,17 @@ def test_duckdb_finds_the_planted_duplicates_and_nothing_else():
     assert strict < expected
 
 
+def test_national_blocking_finds_the_same_pairs_from_fewer_candidates():
+    from lindung.national.dedup import count_pairs
+
+    records, expected = sample()
+    assert pairs(find_duplicates(records, backend="duckdb", blocking="national")) == expected
+    coarse, national = count_pairs(records), count_pairs(records, blocking="national")
+    assert 0 < national < coarse
+    with pytest.raises(ValueError, match="blocking"):
+        count_pairs(records, blocking="everything")
+
+
 def test_spark_local_mode_gives_the_same_matches_as_duckdb():
     """The national run goes through Spark; local mode must agree with DuckDB pair by pair."""
     from lindung.national.dedup import spark_session
