@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DEBUG ?= 1
 DEMO_WORKERS ?= 20000
 
-.PHONY: run test lint format bench setup demo clean
+.PHONY: run test lint format bench setup demo clean chromium java
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,15 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "Pasang chromium: sudo apt-get install chromium"; exit 1; fi; }
 
+# Spark (lindung.national.dedup tests, local mode) needs a Java runtime.
+java:
+	@test -x /usr/bin/java || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "Pasang Java: sudo apt-get install default-jre-headless"; exit 1; fi; }
+
 # Two processes: everything that runs inside a rolled-back transaction, then the tests that
 # commit for real (browser, backup, concurrency), which need the reference data restored.
-test: $(STAMP) chromium
+test: $(STAMP) chromium java
 	LINDUNG_TESTS=other $(BIN)/pytest
 	LINDUNG_TESTS=transactional $(BIN)/pytest
 
