@@ -400,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = load()
     dash_ms, dash_samples = timed(dashboard, args.runs)
     naive_samples = []
-    for k in range(args.naive_runs or args.runs):
+    for k in range(args.runs if args.naive_runs is None else args.naive_runs):
         ms = naive_capped(args.area, args.naive_timeout)
         naive_samples.append(ms)
         print(f"  naive run {k + 1}: {ms} ms (load {load()})", file=sys.stderr)
