@@ -21,7 +21,7 @@ reused when it already holds N rows) and runs, each in a fresh process:
 Medians of --runs runs. Every measurement is merged into bench/scaling_results.json (keyed by
 database and size) so sizes can be run on different days; the "## Scaling" section of
 bench/RESULTS.md and bench/scaling.png are redrawn from that file, with the load average at the
-time of each measurement and the list of sizes that were not run.
+time of each measurement and the list of sizes that were not run. `--no-write` only prints.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 PLOT = HERE / "scaling.png"
 DEFAULT_SIZES = "100k,1M,10M"
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
+WRITE = True  # --no-write: measure and print, leave bench/ untouched (smoke runs)
 
 
 def parse_size(text: str) -> int:
@@ -234,6 +235,8 @@ def load_results() -> dict:
 
 
 def save_results(data: dict) -> None:
+    if not WRITE:
+        return
     RESULTS_JSON.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
@@ -249,7 +252,8 @@ def code_version() -> str:
         return "?"
 
 
-def record(data: dict, key: str, value: dict) -> None:
+def record(data: dict, key: str, value: dict, runs: int) -> None:
+    value["runs"] = runs
     value["measured_at"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     value["code"] = code_version()
     data["measurements"][key] = value
@@ -301,7 +305,7 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
             f"| {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
             f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
         )
-    runs = data.get("runs", "?")
+    runs = "/".join(sorted({str(v.get("runs", "?")) for v in m.values()}))
     lines = [
         "## Scaling",
         "",
@@ -396,6 +400,7 @@ def plot(data: dict, databases: list[str]) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global PG_BASE, WRITE
     ap = argparse.ArgumentParser(prog="bench.suite", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help="e.g. 100k,1M,10M")
     ap.add_argument("--databases", default="sqlite,postgresql")
@@ -404,15 +409,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--import-max", type=parse_size, default=parse_size("1M"),
                     help="largest CSV imported (the import reads the whole file into memory)")  # fmt: skip
     ap.add_argument("--area", default="52.03")
+    ap.add_argument("--postgres", default=PG_BASE,
+                    help="server for the bench_scaling_<N> databases (created when missing)")  # fmt: skip
     ap.add_argument("--report-only", action="store_true")
-    ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    ap.add_argument("--no-write", action="store_true",
+                    help="print only: leave RESULTS.md, scaling_results.json and scaling.png alone")  # fmt: skip
     args = ap.parse_args(argv)
+    PG_BASE = args.postgres.rstrip("/")
+    WRITE = not args.no_write
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
     databases = [d.strip() for d in args.databases.split(",")]
     benches = {b.strip() for b in args.benches.split(",")}
     WORK.mkdir(parents=True, exist_ok=True)
     data = load_results()
-    data["runs"] = args.runs
     if not args.report_only:
         for n in sizes:
             for database in databases:
@@ -424,14 +433,15 @@ def main(argv: list[str] | None = None) -> int:
                         data,
                         f"coverage/{database}/{n}",
                         bench_coverage(database, n, args.runs, args.area),
+                        args.runs,
                     )
             if "import" in benches and n <= args.import_max:
                 print(f"== import sqlite {label(n)} (load {load_average()}) ==", flush=True)
-                record(data, f"import/sqlite/{n}", bench_import(n, args.runs))
+                record(data, f"import/sqlite/{n}", bench_import(n, args.runs), args.runs)
     planned = sorted({*sizes, *(parse_size(s) for s in DEFAULT_SIZES.split(","))})
     text = section(data, planned, databases)
     print("\n" + text)
-    png = plot(data, databases)
+    png = plot(data, databases) if WRITE else None
     if png:
         print(f"grafik: {png.relative_to(ROOT)}")
     if not args.no_write:
