@@ -359,9 +359,12 @@ def uploader(db, settings, tmp_path, monkeypatch, users):
     return users
 
 
-@pytest.mark.parametrize("filename", ["../../etc/passwd.xlsx", "..\\..\\windows\\win.ini.csv"])
+@pytest.mark.parametrize(
+    "filename,kept",
+    [("../../etc/passwd.xlsx", "passwd.xlsx"), ("..\\..\\windows\\win.ini.csv", "win.ini.csv")],
+)
 def test_upload_name_with_a_path_stays_inside_media(
-    client, uploader, settings, filename, django_capture_on_commit_callbacks
+    client, uploader, settings, filename, kept, django_capture_on_commit_callbacks
 ):
     from lindung.imports.models import ImportJob
 
@@ -375,7 +378,7 @@ def test_upload_name_with_a_path_stays_inside_media(
     stored = Path(job.file.path).resolve()
     assert stored.is_relative_to(media / "imports"), stored
     assert ".." not in job.file.name and "/etc/" not in job.file.name
-    assert "/" not in job.original_name and "\\" not in job.original_name.replace("\\\\", "")
+    assert job.original_name == kept  # only the last part of the name is kept
     page = client.get(f"/impor/{job.pk}/").content.decode()
     assert "etc/passwd" not in page
 
