@@ -1,6 +1,7 @@
 """Indonesian number and date formats, shared by pages, exports and reports."""
 
 import datetime as dt
+import math
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
@@ -11,16 +12,19 @@ def format_rupiah(value) -> str:
         return "-"
     try:
         amount = int(round(float(value)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return "-"
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
 def format_number(value) -> str:
-    if value is None:
+    """1234567 -> '1.234.567'; anything that is not a number -> '-' (never an error page)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return "-"
-    return f"{int(value):,}".replace(",", ".")
+    return f"{number:,}".replace(",", ".")
 
 
 def format_date(value) -> str:
@@ -33,6 +37,12 @@ def format_date(value) -> str:
 
 
 def format_percent(value, digits: int = 1) -> str:
-    if value is None:
+    """12.345 -> '12,3%'; anything that is not a finite number -> '-'."""
+    try:
+        number = float(value)
+        places = int(digits)
+    except (TypeError, ValueError):
         return "-"
-    return f"{float(value):.{int(digits)}f}".replace(".", ",") + "%"
+    if not math.isfinite(number):
+        return "-"
+    return f"{number:.{places}f}".replace(".", ",") + "%"

@@ -183,3 +183,19 @@ def test_profile_editing_admin_only(client, users):
 def test_status_preview_refuses_non_branch_roles(users):
     with pytest.raises(bpjs_status.StatusImportError):
         bpjs_status.preview(users["camat"], "a.csv", b"NIK,STATUS\n1,aktif\n")
+
+
+def test_index_and_detail_survive_an_import_without_summary(client, users):
+    """A failed import may keep an empty summary; its pages show dashes, not an error page."""
+    imp = ExchangeImport.objects.create(
+        kind="opensid",
+        state="failed",
+        area_id=testing.VILLAGE_A,
+        file_name="rusak.csv",
+        sha256="0" * 64,
+        summary={},
+    )
+    client.force_login(users["admin_kabupaten"])
+    index = client.get("/pertukaran/")
+    assert index.status_code == 200 and "rusak.csv" in index.content.decode()
+    assert client.get(f"/pertukaran/impor/{imp.pk}/").status_code == 200
