@@ -150,6 +150,8 @@ def main(argv: list[str]) -> int:
         _run(env, "setup")
         _run(env, "demo", "--workers", str(args.workers), "--seed", "1")
         print(f"data set built in {time.perf_counter() - started:.0f} s")
+    else:
+        _run(env, "migrate", "--noinput")  # a reused data set gets new indexes too
 
     # Lockouts left by an earlier run's brute-force check would refuse the first attempt too.
     _run(env, "axes_reset")
