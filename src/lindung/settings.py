@@ -185,6 +185,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINDUNG_MAX_UPLOAD_BYTES = int(os.environ.get("LINDUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
+# Background imports: empty = thread + database queue; e.g. redis://127.0.0.1:6379/0 = Redis
+# list consumed by `lindung run_jobs` (docs/deploy.md section 4).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 
 LOGGING = {
     "version": 1,

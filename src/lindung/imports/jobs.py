@@ -1,5 +1,9 @@
 """Background processing of ImportJob: a thread per job from the web process, or `run_jobs`.
 
+With `REDIS_URL` set, `launch()` pushes the job id onto the Redis list `QUEUE_KEY` instead of
+starting a thread, and `run_jobs` consumes it. The ImportJob row stays the source of truth:
+`run_jobs` also sweeps the table, and `_claim` makes a second delivery of an id a no-op.
+
 Progress goes to a small JSON file next to the upload rather than to the database: during a
 commit the job's own transaction holds SQLite's write lock, and a file is readable by every
 web process while the import runs.
@@ -7,6 +11,7 @@ web process while the import runs.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -23,9 +28,15 @@ from .pipeline import Outcome
 from .readers import FileProblem, read_table
 from .services import run_import
 
+try:
+    import redis
+except ImportError:  # the optional `redis` extra is not installed
+    redis = None
+
 log = logging.getLogger(__name__)
 PREVIEW_LIMIT = 1000  # problems kept in the database; the full list is in the result file
 STALE_AFTER = 15 * 60  # seconds without progress before a running job counts as dead
+QUEUE_KEY = "lindung:imports"  # Redis list of job ids: RPUSH by launch(), BLPOP by run_jobs
 
 
 def _dir(kind: str) -> Path:
@@ -75,8 +86,43 @@ def enqueue(job: ImportJob, *, commit: bool = False) -> None:
 
 
 def launch(job_id: int) -> None:
-    """Start a worker thread (tests replace this to run inline)."""
+    """Hand the job to Redis when configured, else (or when Redis fails) to a thread.
+
+    Tests replace this to run inline.
+    """
+    client = redis_client()
+    if client is not None:
+        try:
+            client.rpush(QUEUE_KEY, job_id)
+            return
+        except REDIS_ERRORS as exc:
+            log.warning("Redis unreachable (%s): import job %s runs in a web thread", exc, job_id)
+    _start_thread(job_id)
+
+
+def _start_thread(job_id: int) -> None:
     threading.Thread(target=_thread_main, args=(job_id,), daemon=True).start()
+
+
+def redis_client(read_timeout: float = 5.0):
+    """A Redis client for settings.REDIS_URL, or None (database queue) when it is empty."""
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    if redis is None:
+        log.error("REDIS_URL is set but the redis package is missing: pip install lindung[redis]")
+        return None
+    return _connect(url, read_timeout)
+
+
+@functools.cache
+def _connect(url: str, read_timeout: float):
+    """One client (and connection pool) per process; no network traffic until first use."""
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=read_timeout)
+
+
+# What an unreachable or failing Redis raises (connection refused, timeout, restart).
+REDIS_ERRORS: tuple[type[Exception], ...] = (OSError,) + ((redis.RedisError,) if redis else ())
 
 
 def _thread_main(job_id: int) -> None:
