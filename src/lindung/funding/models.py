@@ -274,6 +274,8 @@ class Scenario(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=255, blank=True)
+    # Last sign of life of the run (scenarios.recover_stale fails runs that stopped moving).
+    progress_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(

@@ -182,14 +182,38 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
     return Built(ids, weights, sources, budgets, inst, tobacco, desil)
 
 
+STALE_AFTER = 15 * 60  # seconds without progress before a waiting or running scenario is dead
+
+
 def _progress(scenario_id: int, pct: int, message: str) -> None:
-    Scenario.objects.filter(pk=scenario_id).update(progress=pct, progress_message=message[:255])
+    Scenario.objects.filter(pk=scenario_id).update(
+        progress=pct, progress_message=message[:255], progress_at=timezone.now()
+    )
+
+
+def recover_stale(now: dt.datetime | None = None) -> int:
+    """Mark scenarios whose thread died (no progress for STALE_AFTER) as failed.
+
+    A run stores its result in one transaction at the end, so a dead run left nothing behind.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=STALE_AFTER)
+    return Scenario.objects.filter(
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff),
+        status__in=[ScenarioStatus.ANTRE, ScenarioStatus.BERJALAN],
+    ).update(
+        status=ScenarioStatus.GAGAL,
+        error=_("Perhitungan terhenti di tengah jalan; hasil tidak tersimpan. Buat skenario lagi."),
+        finished_at=now,
+    )
 
 
 def run(scenario_id: int) -> Scenario:
     """Solve a scenario and store its result; progress is written to the row as it goes."""
     scenario = Scenario.objects.select_related("weight_policy").get(pk=scenario_id)
-    Scenario.objects.filter(pk=scenario_id).update(status=ScenarioStatus.BERJALAN, error="")
+    Scenario.objects.filter(pk=scenario_id).update(
+        status=ScenarioStatus.BERJALAN, error="", progress_at=timezone.now()
+    )
     try:
         t0 = time.perf_counter()
         _progress(scenario_id, 2, _("Membaca kandidat dan sumber dana"))

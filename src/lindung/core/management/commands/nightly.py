@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 STEPS = (
     ("apply_lapse_rules", "Status menunggak/berakhir"),
     ("coverage_refresh", "Hitung ulang cakupan"),
+    ("recover_scenarios", "Skenario alokasi yang terhenti"),
     ("backup", "Cadangan basis data"),
 )
 

@@ -15,6 +15,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from lindung.funding import scenarios
 from lindung.imports import jobs
 from lindung.imports.models import ImportJob
 
@@ -80,11 +81,13 @@ class Command(BaseCommand):
             log.warning("Redis unreachable (%s): polling the database instead", exc)
 
     def sweep(self) -> None:
-        """Mark dead jobs failed, then run every job still waiting in the database."""
+        """Mark dead jobs (and dead funding scenarios) failed, then run every waiting job."""
         self.last_sweep = time.monotonic()
         stale = jobs.recover_stale()
         if stale:
             self.stdout.write(f"{stale} impor terhenti ditandai gagal.")
+        if stale := scenarios.recover_stale():
+            self.stdout.write(f"{stale} skenario alokasi terhenti ditandai gagal.")
         waiting = list(
             ImportJob.objects.filter(status__in=ImportJob.WAITING)
             .order_by("created_at")
