@@ -12,7 +12,10 @@ STEPS = (
 
 
 class Command(BaseCommand):
-    help = "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, cadangan. Jalankan tiap hari."
+    help = (
+        "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, skenario terhenti, cadangan. "
+        "Jalankan tiap hari."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--skip", action="append", default=[], help="lewati langkah ini")
