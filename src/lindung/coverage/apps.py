@@ -7,13 +7,14 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Cakupan UCJ")
 
     def ready(self) -> None:
-        from lindung.core import home
+        from lindung.core import home, jobqueue
         from lindung.core.navigation import NavItem, register
 
         from . import signals
         from .home import coverage_cards
 
         signals.connect()
+        jobqueue.register("reports", "lindung.coverage.reportjobs")
         register(NavItem(_("Cakupan UCJ"), "coverage:index"))
         register(NavItem(_("Peringkat desa"), "coverage:league_index"))
         if coverage_cards not in home.PROVIDERS:

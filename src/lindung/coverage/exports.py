@@ -4,7 +4,8 @@ A text cell that starts with = + - @ (or tab / carriage return, which some sprea
 strip before parsing) is prefixed with an apostrophe, as OWASP recommends. Numbers stay numbers.
 XLSX is written with xlsxwriter's `strings_to_formulas` off, so even unprefixed text is stored
 as a string; the prefix is still applied so the file is safe after re-saving as CSV.
-Reusable by any app: `safe_cell`, `csv_response`, `xlsx_response`, `table_response`.
+Reusable by any app: `safe_cell`, `csv_response`, `xlsx_response`, `table_response`, and the
+`*_bytes` functions behind them for files made in the background.
 """
 
 from __future__ import annotations
@@ -108,8 +109,11 @@ def table_response(fmt: str, filename: str, title: str, header, rows) -> HttpRes
     return csv_response(filename, header, rows)
 
 
-def pdf_response(html: str, filename: str, base_url: str | None = None) -> HttpResponse:
+def pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    data = HTML(string=html, base_url=base_url).write_pdf()
-    return _attachment(data, "application/pdf", filename + ".pdf")
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def pdf_response(html: str, filename: str, base_url: str | None = None) -> HttpResponse:
+    return _attachment(pdf_bytes(html, base_url), "application/pdf", filename + ".pdf")

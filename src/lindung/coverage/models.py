@@ -291,3 +291,69 @@ class CoverageRefreshLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.ref_day}"
+
+
+def _report_path(job, filename: str) -> str:
+    return f"reports/{job.pk}/{filename}"
+
+
+class ReportJob(models.Model):
+    """A monthly UCJ report or Paritrana dossier made in the background (`reportjobs`).
+
+    Its file is made with the requester's scope and only they may download it.
+    """
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Laporan bulanan UCJ")
+        PARITRANA = "paritrana", _("Dossier Paritrana")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu")
+        RUNNING = "running", _("Sedang dibuat")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Month of a monthly report; 1 January of the dossier's year.
+    period = models.DateField(_("periode"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=255, blank=True)
+    # Last sign of life of the run (reportjobs.recover_stale fails runs that stopped moving).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    file = models.FileField(_("berkas"), upload_to=_report_path, blank=True)
+    filename = models.CharField(_("nama berkas"), max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    WAITING = (Status.QUEUED,)
+    RUNNING = (Status.RUNNING,)
+    scope_field = "area"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        verbose_name = _("pembuatan laporan")
+        verbose_name_plural = _("pembuatan laporan")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.area_id}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (*self.WAITING, *self.RUNNING)

@@ -7,13 +7,17 @@ appears only when the funding app offers committed-budget totals.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area, AreaLevel
 from lindung.core.formatting import format_date
 
 from . import dashboard as dash
-from .exports import xlsx_response
+from .exports import XLSX_TYPE, pdf_bytes, xlsx_bytes, xlsx_response
 from .indicators import Indicator
 from .league import league_rows, league_table
 from .models import CoverageConfig, Innovation, RegionalPolicy
@@ -84,7 +88,7 @@ def monthly(user, area: Area, period: dt.date) -> dict:
     }
 
 
-def monthly_xlsx(data: dict, filename: str):
+def monthly_sheets(data: dict) -> list:
     head = data["head"]
     header, rows = dash.children_table([head, *data["children"]])
     sheets = [
@@ -118,7 +122,11 @@ def monthly_xlsx(data: dict, filename: str):
     if data["league"] is not None:
         lh, lr = league_rows(data["league"])
         sheets.append(("Peringkat desa", lh, lr))
-    return xlsx_response(filename, sheets)
+    return sheets
+
+
+def monthly_xlsx(data: dict, filename: str):
+    return xlsx_response(filename, monthly_sheets(data))
 
 
 def budget_totals(user, area: Area, year: int) -> list[dict] | None:
@@ -187,7 +195,7 @@ def paritrana(user, area: Area, year: int) -> dict:
     }
 
 
-def paritrana_xlsx(data: dict, filename: str):
+def paritrana_sheets(data: dict) -> list:
     sheets = [
         ("Cakupan", ["uraian", "nilai"], data["summary"] + [[n, ""] for n in data["notes"]]),
         (
@@ -221,4 +229,55 @@ def paritrana_xlsx(data: dict, filename: str):
                 ],
             ),
         )
-    return xlsx_response(filename, sheets)
+    return sheets
+
+
+def paritrana_xlsx(data: dict, filename: str):
+    return xlsx_response(filename, paritrana_sheets(data))
+
+
+# --- One entry point for the views and the background job ---------------------------------
+
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "pdf": "application/pdf"}
+FORMATS = tuple(CONTENT_TYPES)
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def _no_progress(percent: int, message: str) -> None:
+    pass
+
+
+def make(kind: str, fmt: str, user, area: Area, period: dt.date, progress=_no_progress) -> Document:
+    """The monthly report (`kind` "monthly", month `period`) or the Paritrana dossier
+    ("paritrana", the year of `period`) as XLSX or PDF, with `user`'s scope."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"unknown report format {fmt!r}")
+    progress(10, _("Menghitung angka cakupan"))
+    if kind == "monthly":
+        data = monthly(user, area, period)
+        name, template, sheets = (
+            f"laporan_ucj_{area.digits}_{period:%Y%m}",
+            "coverage/pdf/monthly.html",
+            monthly_sheets,
+        )
+    elif kind == "paritrana":
+        data = paritrana(user, area, period.year)
+        name, template, sheets = (
+            f"dossier_paritrana_{area.digits}_{period.year}",
+            "coverage/pdf/paritrana.html",
+            paritrana_sheets,
+        )
+    else:
+        raise ValueError(f"unknown report kind {kind!r}")
+    progress(50, _("Menyusun berkas %(fmt)s") % {"fmt": fmt.upper()})
+    if fmt == "xlsx":
+        content = xlsx_bytes(sheets(data))
+    else:
+        content = pdf_bytes(render_to_string(template, data))
+    return Document(content, f"{name}.{fmt}", CONTENT_TYPES[fmt])

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -26,7 +26,7 @@ from lindung.workers.models import Sector
 from lindung.workers.nik import mask_nik
 
 from . import dashboard as dash
-from . import reports
+from . import reportjobs, reports
 from .bpjs_import import import_bpjs_counts
 from .exports import pdf_response, table_response
 from .forms import InnovationForm, PolicyForm, TargetForm, UploadForm
@@ -38,6 +38,7 @@ from .models import (
     GradeBand,
     Innovation,
     RegionalPolicy,
+    ReportJob,
 )
 from .people import KINDS, people
 from .periods import add_months, month_start, parse_period, ref_day, today
@@ -442,20 +443,20 @@ def certificate(request, code: str):
 # --- Reports -----------------------------------------------------------------------------
 
 
+# Both reports hold figures, area names and regulations, no personal data: like the
+# dashboards they are scoped to the user and not written to the access log.
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def monthly_report(request, code: str, fmt: str):
     area = _area(request.user, code)
     period = _period(request)
-    data = reports.monthly(request.user, area, period)
-    name = f"laporan_ucj_{area.digits}_{period:%Y%m}"
-    if fmt == "xlsx":
-        return reports.monthly_xlsx(data, name)
-    if fmt == "pdf":
-        return pdf_response(render_to_string("coverage/pdf/monthly.html", data), name)
-    raise Http404
+    return _report(request, area, ReportJob.Kind.MONTHLY, fmt, period)
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def paritrana_report(request, code: str, fmt: str):
     area = _area(request.user, code)
     year_raw = request.GET.get("tahun") or str(today().year)
@@ -464,13 +465,87 @@ def paritrana_report(request, code: str, fmt: str):
         if year_raw.isdigit() and 2000 <= int(year_raw) <= today().year
         else today().year
     )
-    data = reports.paritrana(request.user, area, year)
-    name = f"dossier_paritrana_{area.digits}_{year}"
-    if fmt == "xlsx":
-        return reports.paritrana_xlsx(data, name)
-    if fmt == "pdf":
-        return pdf_response(render_to_string("coverage/pdf/paritrana.html", data), name)
-    raise Http404
+    return _report(request, area, ReportJob.Kind.PARITRANA, fmt, dt.date(year, 1, 1))
+
+
+def _report(request, area: Area, kind: str, fmt: str, period: dt.date):
+    """A desa's report at once; a larger area's report as a background job (POST), after a
+    confirmation page for a plain GET (old links, bookmarks)."""
+    if fmt not in reports.FORMATS:
+        raise Http404
+    if reportjobs.is_direct(area):
+        doc = reports.make(kind, fmt, request.user, area, period)
+        return _attachment(doc.content, doc.content_type, doc.filename)
+    if request.method == "POST":
+        job = reportjobs.request(request.user, area, kind, fmt, period)
+        return redirect("coverage:report_job", pk=job.pk)
+    return render(
+        request,
+        "coverage/report_request.html",
+        {
+            "area": area,
+            "kind_label": ReportJob.Kind(kind).label,
+            "kind": kind,
+            "fmt": fmt,
+            "period": period,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _report_job(request, pk: int) -> ReportJob:
+    """The user's own report job, while their scope covers its area; 404 otherwise."""
+    job = ReportJob.objects.select_related("area").filter(pk=pk, created_by=request.user).first()
+    if job is None or not user_covers_area(request.user, job.area_id):
+        raise Http404("Laporan tidak ditemukan.")
+    if reportjobs.is_stale(job):  # its worker died and no sweep has run since
+        reportjobs.recover_stale(waiting=False)
+        job.refresh_from_db()
+    return job
+
+
+@login_required
+def report_jobs(request):
+    qs = scoped(ReportJob.objects.filter(created_by=request.user), request.user)
+    page = Paginator(qs.select_related("area"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coverage/report_jobs.html", {"page": page})
+
+
+@login_required
+def report_job(request, pk: int):
+    return render(request, "coverage/report_job.html", {"job": _report_job(request, pk)})
+
+
+@login_required
+def report_job_progress(request, pk: int):
+    job = _report_job(request, pk)
+    response = render(request, "coverage/_report_progress.html", {"job": job})
+    if not job.is_running:
+        response["HX-Refresh"] = "true"  # finished or failed: reload the full page once
+    return response
+
+
+@login_required
+def report_job_download(request, pk: int):
+    job = _report_job(request, pk)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404("Laporan belum selesai.")
+    try:
+        handle = job.file.open("rb")
+    except OSError as exc:
+        raise Http404("Berkas laporan tidak ada lagi; buat laporan lagi.") from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=reports.CONTENT_TYPES[job.fmt],
+    )
 
 
 # --- BPJS reports, targets, regulations ----------------------------------------------------

@@ -7,9 +7,11 @@ class FundingConfig(AppConfig):
     verbose_name = _("Pendanaan")
 
     def ready(self) -> None:
-        from lindung.core import home, navigation, worklists
+        from lindung.core import home, jobqueue, navigation, worklists
 
         from . import providers
+
+        jobqueue.register("scenarios", "lindung.funding.scenarios")
 
         navigation.register(
             navigation.NavItem(label=_("Pendanaan"), url_name="funding:source_list")

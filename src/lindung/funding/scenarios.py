@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import area_q
+from lindung.core import jobqueue
 from lindung.enrollment.models import Membership
 
 from . import optimiser
@@ -182,7 +182,9 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
     return Built(ids, weights, sources, budgets, inst, tobacco, desil)
 
 
-STALE_AFTER = 15 * 60  # seconds without progress before a waiting or running scenario is dead
+STALE_AFTER = jobqueue.STALE_AFTER  # seconds without progress before a scenario run is dead
+WAITING = (ScenarioStatus.ANTRE,)
+RUNNING = (ScenarioStatus.BERJALAN,)
 
 
 def _progress(scenario_id: int, pct: int, message: str) -> None:
@@ -191,17 +193,24 @@ def _progress(scenario_id: int, pct: int, message: str) -> None:
     )
 
 
-def recover_stale(now: dt.datetime | None = None) -> int:
-    """Mark scenarios whose thread died (no progress for STALE_AFTER) as failed.
+def recover_stale(now: dt.datetime | None = None, *, waiting: bool | None = None) -> int:
+    """Mark scenarios whose run died (no progress for STALE_AFTER) as failed.
 
-    A run stores its result in one transaction at the end, so a dead run left nothing behind.
+    Waiting scenarios queued for longer than that are failed too when `waiting` is true; by
+    default only when no `run_jobs` worker is alive (with a worker, they are simply queued
+    behind other jobs and will run). A run stores its result in one transaction at the end,
+    so a dead run left nothing behind.
     """
     now = now or timezone.now()
+    if waiting is None:
+        waiting = not jobqueue.worker_alive()
     cutoff = now - dt.timedelta(seconds=STALE_AFTER)
-    return Scenario.objects.filter(
-        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff),
-        status__in=[ScenarioStatus.ANTRE, ScenarioStatus.BERJALAN],
-    ).update(
+    dead = Q(status__in=RUNNING) & (
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    )
+    if waiting:
+        dead |= Q(status__in=WAITING, created_at__lt=cutoff)
+    return Scenario.objects.filter(dead).update(
         status=ScenarioStatus.GAGAL,
         error=_("Perhitungan terhenti di tengah jalan; hasil tidak tersimpan. Buat skenario lagi."),
         finished_at=now,
@@ -210,10 +219,22 @@ def recover_stale(now: dt.datetime | None = None) -> int:
 
 def run(scenario_id: int) -> Scenario:
     """Solve a scenario and store its result; progress is written to the row as it goes."""
-    scenario = Scenario.objects.select_related("weight_policy").get(pk=scenario_id)
     Scenario.objects.filter(pk=scenario_id).update(
         status=ScenarioStatus.BERJALAN, error="", progress_at=timezone.now()
     )
+    return _solve(scenario_id)
+
+
+def process(scenario_id: int) -> Scenario | None:
+    """The queue's entry point: run a waiting scenario, or nothing when someone else has it."""
+    claimed = Scenario.objects.filter(pk=scenario_id, status__in=WAITING).update(
+        status=ScenarioStatus.BERJALAN, error="", progress_at=timezone.now()
+    )
+    return _solve(scenario_id) if claimed else None
+
+
+def _solve(scenario_id: int) -> Scenario:
+    scenario = Scenario.objects.select_related("weight_policy").get(pk=scenario_id)
     try:
         t0 = time.perf_counter()
         _progress(scenario_id, 2, _("Membaca kandidat dan sumber dana"))
@@ -355,19 +376,27 @@ def tiers(tobacco: np.ndarray, desil: np.ndarray, funded: np.ndarray) -> list[di
 
 
 def start(scenario: Scenario) -> None:
-    """Run in a background thread (progress via htmx polling); inline when configured."""
+    """Queue the run (core.jobqueue: Redis, a live `run_jobs` worker, or a web thread) once
+    the scenario's row is committed; inline when LINDUNG_FUNDING_SYNC is set (tests)."""
     if getattr(settings, "LINDUNG_FUNDING_SYNC", False):
         run(scenario.pk)
         return
+    transaction.on_commit(lambda: jobqueue.launch(KIND, scenario.pk))
 
-    def target() -> None:
-        close_old_connections()
-        try:
-            run(scenario.pk)
-        finally:
-            close_old_connections()
 
-    threading.Thread(target=target, name=f"scenario-{scenario.pk}", daemon=True).start()
+def waiting() -> list:
+    return list(Scenario.objects.filter(status__in=WAITING).values_list("created_at", "pk"))
+
+
+KIND = "scenarios"
+JOB_KIND = jobqueue.Kind(
+    name=KIND,
+    process=lambda scenario_id: process(scenario_id),
+    waiting=waiting,
+    recover=lambda waiting: recover_stale(waiting=waiting),
+    describe=lambda sc: f"Skenario #{sc.pk}: {sc.get_status_display()}",
+    stale_message="{n} skenario alokasi terhenti ditandai gagal.",
+)
 
 
 def compare(scenarios: list[Scenario]) -> dict:

@@ -8,7 +8,10 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.accounts.models import EDITOR_ROLES
+        from lindung.core import jobqueue
         from lindung.core.navigation import NavItem, register
+
+        jobqueue.register("imports", "lindung.imports.jobs")
 
         editors = frozenset(str(r) for r in EDITOR_ROLES)
         register(NavItem(label=_("Impor data"), url_name="imports:index", roles=editors))

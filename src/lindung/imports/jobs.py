@@ -1,8 +1,9 @@
-"""Background processing of ImportJob: a thread per job from the web process, or `run_jobs`.
+"""Background processing of ImportJob through `lindung.core.jobqueue` (job kind "imports").
 
-With `REDIS_URL` set, `launch()` pushes the job id onto the Redis list `QUEUE_KEY` instead of
-starting a thread, and `run_jobs` consumes it. The ImportJob row stays the source of truth:
-`run_jobs` also sweeps the table, and `_claim` makes a second delivery of an id a no-op.
+`launch()` hands a job id to the Redis list `lindung:imports` when REDIS_URL is set, leaves it
+in the database for a live `run_jobs` worker, or starts a web thread. The ImportJob row stays
+the source of truth: `run_jobs` also sweeps the table, and `_claim` makes a second delivery of
+an id a no-op.
 
 Progress goes to a small JSON file next to the upload rather than to the database: during a
 commit the job's own transaction holds SQLite's write lock, and a file is readable by every
@@ -11,16 +12,17 @@ web process while the import runs.
 
 from __future__ import annotations
 
-import functools
+import datetime as dt
 import json
 import logging
-import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from lindung.core import jobqueue
 
 from .columns import guess_mapping
 from .models import ImportJob
@@ -28,15 +30,12 @@ from .pipeline import Outcome
 from .readers import FileProblem, read_table
 from .services import run_import
 
-try:
-    import redis
-except ImportError:  # the optional `redis` extra is not installed
-    redis = None
-
 log = logging.getLogger(__name__)
 PREVIEW_LIMIT = 1000  # problems kept in the database; the full list is in the result file
-STALE_AFTER = 15 * 60  # seconds without progress before a running job counts as dead
-QUEUE_KEY = "lindung:imports"  # Redis list of job ids: RPUSH by launch(), BLPOP by run_jobs
+STALE_AFTER = jobqueue.STALE_AFTER  # seconds without progress before a running job is dead
+KIND = "imports"
+# Redis list of job ids: RPUSH by launch(), BLPOP by run_jobs.
+QUEUE_KEY = jobqueue.KEY_PREFIX + KIND
 
 
 def _dir(kind: str) -> Path:
@@ -86,50 +85,11 @@ def enqueue(job: ImportJob, *, commit: bool = False) -> None:
 
 
 def launch(job_id: int) -> None:
-    """Hand the job to Redis when configured, else (or when Redis fails) to a thread.
+    """Hand the job to Redis, a live `run_jobs` worker or a web thread (core.jobqueue).
 
     Tests replace this to run inline.
     """
-    client = redis_client()
-    if client is not None:
-        try:
-            client.rpush(QUEUE_KEY, job_id)
-            return
-        except REDIS_ERRORS as exc:
-            log.warning("Redis unreachable (%s): import job %s runs in a web thread", exc, job_id)
-    _start_thread(job_id)
-
-
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_thread_main, args=(job_id,), daemon=True).start()
-
-
-def redis_client(read_timeout: float = 5.0):
-    """A Redis client for settings.REDIS_URL, or None (database queue) when it is empty."""
-    url = settings.REDIS_URL
-    if not url:
-        return None
-    if redis is None:
-        log.error("REDIS_URL is set but the redis package is missing: pip install lindung[redis]")
-        return None
-    return _connect(url, read_timeout)
-
-
-@functools.cache
-def _connect(url: str, read_timeout: float):
-    """One client (and connection pool) per process; no network traffic until first use."""
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=read_timeout)
-
-
-# What an unreachable or failing Redis raises (connection refused, timeout, restart).
-REDIS_ERRORS: tuple[type[Exception], ...] = (OSError,) + ((redis.RedisError,) if redis else ())
-
-
-def _thread_main(job_id: int) -> None:
-    try:
-        process(job_id)
-    finally:
-        close_old_connections()
+    jobqueue.launch(KIND, job_id)
 
 
 def _claim(job_id: int) -> ImportJob | None:
@@ -222,8 +182,11 @@ def full_result(job_id: int) -> dict:
         return {}
 
 
-def recover_stale(now: float | None = None) -> int:
-    """Mark jobs whose worker died (no progress for STALE_AFTER) as failed; data is unchanged."""
+def recover_stale(now: float | None = None, *, waiting: bool = False) -> int:
+    """Mark jobs whose worker died (no progress for STALE_AFTER) as failed; data is unchanged.
+
+    With `waiting`, also jobs queued for longer than that (only when no worker will run them).
+    """
     now = now or time.time()
     count = 0
     for job in ImportJob.objects.filter(status__in=ImportJob.RUNNING):
@@ -231,4 +194,29 @@ def recover_stale(now: float | None = None) -> int:
         if now - seen > STALE_AFTER:
             _fail(job, "Proses impor terhenti di tengah jalan; database tidak berubah. Ulangi.")
             count += 1
+    if waiting:
+        cutoff = dt.datetime.fromtimestamp(now - STALE_AFTER, tz=dt.UTC)
+        count += ImportJob.objects.filter(
+            status__in=ImportJob.WAITING, updated_at__lt=cutoff
+        ).update(
+            status=ImportJob.Status.FAILED,
+            message="Impor tidak sempat dijalankan; database tidak berubah. Ulangi.",
+            updated_at=timezone.now(),
+        )
     return count
+
+
+def waiting() -> list:
+    return list(
+        ImportJob.objects.filter(status__in=ImportJob.WAITING).values_list("created_at", "pk")
+    )
+
+
+JOB_KIND = jobqueue.Kind(
+    name=KIND,
+    process=lambda job_id: process(job_id),  # looked up at call time (tests replace it)
+    waiting=waiting,
+    recover=lambda waiting: recover_stale(waiting=waiting),
+    describe=lambda job: f"Impor #{job.pk}: {job.get_status_display()}",
+    stale_message="{n} impor terhenti ditandai gagal.",
+)

@@ -71,6 +71,7 @@ USER_TEXT = {
     "coverage.BpjsReportCount": ["source_note"],
     "coverage.RegionalPolicy": ["number", "title", "note"],
     "coverage.Innovation": ["title", "description"],
+    "coverage.ReportJob": ["message"],
     "exchange.ExportProfile": ["name", "note"],
     "exchange.ExchangeImport": ["file_name"],
 }
@@ -103,6 +104,8 @@ NOT_FREE_TEXT = {
     "coverage.CoverageConfig.denominator_sources": "list of choice codes",
     "coverage.CoverageSnapshot.funding_type": "choice code",
     "coverage.CoverageStatusCount.status": "choice code",
+    "coverage.ReportJob.progress_message": "written by the app (fixed step names)",
+    "coverage.ReportJob.filename": "generated from the area code and period",
     "exchange.ExportBatch.sha256": "hash",
     "exchange.ExchangeImport.sha256": "hash",
 }
@@ -150,7 +153,7 @@ def _missing_rows(admin) -> None:
     """Rows of the models the demo does not create (claims, imports, exchange, …)."""
     from lindung.accounts.models import ApiToken
     from lindung.claims.models import Claim, ClaimTransition, Heir
-    from lindung.coverage.models import BpjsReportCount, Innovation, RegionalPolicy
+    from lindung.coverage.models import BpjsReportCount, Innovation, RegionalPolicy, ReportJob
     from lindung.enrollment.models import ContributionPayment, Membership
     from lindung.exchange import bpjs_status
     from lindung.funding.models import Scenario
@@ -190,6 +193,9 @@ def _missing_rows(admin) -> None:
         area_id=REGENCY, kind="perbup", number="x", title="x", issued_on=day
     )
     Innovation.objects.create(area_id=REGENCY, title="x", description="x", started_on=day)
+    ReportJob.objects.create(  # failed: its page shows the message
+        kind="monthly", fmt="pdf", area_id=REGENCY, period=day, created_by=admin, status="failed"
+    )
     status_file = f"NIK,NAMA,KPJ,STATUS\n{first.nik},{first.name},23001,aktif\n9,X,,aktip\n"
     bpjs_status.preview(admin, "bpjs.csv", status_file.encode())
     ApiToken.objects.create(user=admin, name="x", key_hash="0" * 64, prefix="abcd")
@@ -223,6 +229,7 @@ def _fill(route: str, name: str) -> list[str]:
         "imports:": "imports.ImportJob",
         "imports:duplicate_detail": "imports.PossibleDuplicate",
         "funding:scenario": "funding.Scenario",
+        "coverage:report_job": "coverage.ReportJob",
         "exchange:batch": "exchange.ExportBatch",
         "exchange:import": "exchange.ExchangeImport",
         "exchange:profile": "exchange.ExportProfile",

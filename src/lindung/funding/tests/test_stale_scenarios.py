@@ -61,12 +61,20 @@ def test_recover_stale_fails_only_scenarios_without_progress(mixed):
     assert "terhenti di tengah jalan" in dead.error and dead.finished_at is not None
 
 
-def test_run_jobs_recovers_dead_scenarios(mixed, settings, tmp_path):
+def test_run_jobs_recovers_dead_scenarios_and_runs_the_waiting_ones(mixed, settings, tmp_path):
+    """The worker is the queue: a waiting scenario is run, however long it waited; only a
+    running one without progress is dead."""
     settings.MEDIA_ROOT = tmp_path
     out = StringIO()
     call_command("run_jobs", "--once", stdout=out)
-    assert _statuses(mixed) == EXPECTED
-    assert "2 skenario alokasi terhenti ditandai gagal." in out.getvalue()
+    assert _statuses(mixed) == {
+        **EXPECTED,
+        "dead_waiting": S.SELESAI,
+        "just_queued": S.SELESAI,
+    }
+    assert "1 skenario alokasi terhenti ditandai gagal." in out.getvalue()
+    for key in ("dead_waiting", "just_queued"):
+        assert f"Skenario #{mixed[key].pk}: Selesai" in out.getvalue()
 
 
 def test_nightly_recovers_dead_scenarios(mixed):
@@ -74,7 +82,7 @@ def test_nightly_recovers_dead_scenarios(mixed):
     skip = ["--skip=apply_lapse_rules", "--skip=coverage_refresh", "--skip=backup"]
     call_command("nightly", *skip, stdout=out)
     assert _statuses(mixed) == EXPECTED
-    assert "2 skenario terhenti ditandai gagal." in out.getvalue()
+    assert "2 skenario alokasi terhenti ditandai gagal." in out.getvalue()
 
 
 def test_a_run_records_its_progress_time(lotim):

@@ -11,9 +11,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from lindung.core import testing
+from lindung.core import jobqueue, testing
+from lindung.core.management.commands.run_jobs import Command
 from lindung.imports import jobs
-from lindung.imports.management.commands.run_jobs import Command
 from lindung.imports.models import ImportJob
 
 from .helpers import csv_bytes, person
@@ -27,7 +27,7 @@ def fake_redis(settings, monkeypatch):
     settings.REDIS_URL = "redis://queue.test:6379/0"
     server = fakeredis.FakeServer()
     client = fakeredis.FakeRedis(server=server)
-    monkeypatch.setattr(jobs, "_connect", lambda url, read_timeout: client)
+    monkeypatch.setattr(jobqueue, "_connect", lambda url, read_timeout: client)
     return SimpleNamespace(client=client, server=server, queued=lambda: _queued(client))
 
 
@@ -35,7 +35,7 @@ def fake_redis(settings, monkeypatch):
 def threads(monkeypatch):
     """Job ids handed to a web thread (recorded, not started)."""
     started = []
-    monkeypatch.setattr(jobs, "_start_thread", started.append)
+    monkeypatch.setattr(jobqueue, "_start_thread", lambda kind, job_id: started.append(job_id))
     return started
 
 

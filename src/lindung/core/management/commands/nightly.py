@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 STEPS = (
     ("apply_lapse_rules", "Status menunggak/berakhir"),
     ("coverage_refresh", "Hitung ulang cakupan"),
-    ("recover_scenarios", "Skenario alokasi yang terhenti"),
+    ("recover_jobs", "Pekerjaan latar belakang yang terhenti (impor, laporan, skenario)"),
     ("backup", "Cadangan basis data"),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, skenario terhenti, cadangan. "
+        "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, pekerjaan terhenti, cadangan. "
         "Jalankan tiap hari."
     )
 
