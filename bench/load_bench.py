@@ -41,6 +41,7 @@ request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
+%(delay)s
 local errors = 0
 response = function(status, headers, body)
   if status >= 400 then errors = errors + 1 end
@@ -132,6 +133,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3, help="wrk runs; the median is reported")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up, not counted")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--think",
+        default="",
+        metavar="MIN-MAX",
+        help="think time in ms between one user's requests (e.g. 1000-5000); none by default",
+    )
     args = parser.parse_args(argv)
 
     if shutil.which("wrk") is None:
@@ -181,7 +188,9 @@ def main(argv: list[str]) -> int:
             return 1
         _check_pages(base, session)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-            fh.write(LUA % {"paths": ", ".join(f'"{p}"' for p in PATHS)})
+            fh.write(
+                LUA % {"paths": ", ".join(f'"{p}"' for p in PATHS), "delay": _delay(args.think)}
+            )
             script = fh.name
         load_before = os.getloadavg()[0]  # other work on the machine, before ours starts
         if args.warmup:
@@ -203,8 +212,10 @@ def main(argv: list[str]) -> int:
 
     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     errors = sum(r["errors"] for r in runs)
+    pause = f"think {args.think} ms" if args.think else "no think time"
     line = (
-        f"| {args.workers:,} workers | {args.connections} users, {args.runs} × {args.duration} s "
+        f"| {args.workers:,} workers | {args.connections} users ({pause}), "
+        f"{args.runs} × {args.duration} s "
         f"| {median['rps']:.1f} req/s | {median['p50'] / 1000:.0f} | {median['p95'] / 1000:.0f} "
         f"| {median['p99'] / 1000:.0f} | {errors} | {load_before:.1f} / {median['load']:.1f} "
         f"| {codes} |"
@@ -216,6 +227,15 @@ def main(argv: list[str]) -> int:
     throttled = codes[-1] == 429 and codes[0] == 200
     print("brute force throttled:", throttled)
     return 0 if errors == 0 and throttled else 1
+
+
+def _delay(think: str) -> str:
+    """wrk's delay(): each connection (one user) waits this long before its next request, so
+    50 connections behave like 50 people reading pages rather than 50 scripts in a loop."""
+    if not think:
+        return ""
+    low, high = (int(part) for part in think.split("-"))
+    return f"delay = function() return math.random({low}, {high}) end"
 
 
 def _check_pages(base: str, session: str) -> None:

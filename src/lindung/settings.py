@@ -1,5 +1,6 @@
 """Lindung settings, driven by environment variables (see README)."""
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lindung.core.figures.DataChangeMiddleware",
 ]
 
 ROOT_URLCONF = "lindung.urls"
@@ -188,6 +190,22 @@ LINDUNG_MAX_UPLOAD_BYTES = int(os.environ.get("LINDUNG_MAX_UPLOAD_BYTES", 60 * 1
 # Background imports: empty = thread + database queue; e.g. redis://127.0.0.1:6379/0 = Redis
 # list consumed by `lindung run_jobs` (docs/deploy.md section 4).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Cached worklist and home-page figures (lindung.core.figures), shared by all server processes:
+# Redis when configured, else files under var/cache; tests keep them in memory.
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL and importlib.util.find_spec("redis"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 LOGGING = {
     "version": 1,

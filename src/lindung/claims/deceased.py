@@ -50,6 +50,12 @@ def deceased_without_claim(
         qs = qs.filter(area_q("village", area_code))
     return (
         qs.exclude(status__in=PRE_ACTIVE)
+        # Through the few dead workers first (index worker_deceased), not every membership.
+        .filter(
+            worker__in=Worker.objects.filter(
+                deceased_date__isnull=False, deceased_date__lte=cutoff
+            ).values("pk")
+        )
         .filter(worker__deceased_date__isnull=False, worker__deceased_date__lte=cutoff)
         .filter(coverage_start__lte=death, paid_until__gte=death)
         .filter(Q(coverage_end__isnull=True) | Q(coverage_end__gte=death))

@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from . import figures
         from .navigation import NavItem, register
+
+        figures.connect()
 
         register(NavItem(_("Beranda"), "home"))
         register(NavItem(_("Daftar kerja"), "worklists"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .figures import cached
+
 HomeCardProvider = Callable[[object, object], list[dict]]
 PROVIDERS: list[HomeCardProvider] = []
 
@@ -14,6 +16,10 @@ def register(provider: HomeCardProvider) -> HomeCardProvider:
 
 
 def home_cards(user, area) -> list[dict]:
+    return cached("home", user, area, lambda: _compute(user, area))
+
+
+def _compute(user, area) -> list[dict]:
     cards: list[dict] = []
     for provider in PROVIDERS:
         cards.extend(provider(user, area))

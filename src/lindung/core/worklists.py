@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .figures import cached
+
 WorklistProvider = Callable[[object, object], list[dict]]
 PROVIDERS: list[tuple[int, WorklistProvider]] = []
 
@@ -21,6 +23,10 @@ def register(provider: WorklistProvider, order: int = 50) -> WorklistProvider:
 
 
 def sections_for(user, area) -> list[dict]:
+    return cached("worklists", user, area, lambda: _compute(user, area))
+
+
+def _compute(user, area) -> list[dict]:
     sections: list[dict] = []
     for _, provider in PROVIDERS:
         sections.extend(provider(user, area))

@@ -16,6 +16,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.core.figures import data_changed
 from lindung.workers.models import Worker
 
 from .dedup import Pair
@@ -230,6 +231,7 @@ def commit_outcome(
             if rebuilt:
                 progress("index", len(rebuilt), len(rebuilt))
         _queue_duplicates(outcome.pairs, job)
+        data_changed()  # bulk inserts send no signals
         if job is not None:
             job.status = ImportJob.Status.COMMITTED
             job.created_count = total

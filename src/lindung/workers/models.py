@@ -87,6 +87,12 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["village", "sector"]),
             models.Index(fields=["birth_date", "village"]),
+            # Few workers have died: the deceased-without-claim lists start from this index.
+            models.Index(
+                fields=["deceased_date"],
+                condition=models.Q(deceased_date__isnull=False),
+                name="worker_deceased",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,116 @@
+"""Cached worklist and home figures: served from the cache until a write, then recounted."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+
+from lindung.areas.models import Area
+from lindung.core import figures, testing
+from lindung.core.worklists import sections_for
+from lindung.enrollment import services
+from lindung.enrollment.models import Membership
+
+
+def pending_count(user, area) -> int:
+    section = next(s for s in sections_for(user, area) if s["key"] == "kepesertaan-belum-diajukan")
+    return section["count"]
+
+
+def enrol(village: str, by) -> Membership:
+    return services.enrol(testing.make_worker(village), by=by, declared_income=1_000_000)
+
+
+@pytest.fixture
+def regency(lotim):
+    return Area.objects.get(code=testing.REGENCY)
+
+
+def test_second_visit_reads_no_database(users, regency, django_assert_max_num_queries):
+    admin = users["admin_kabupaten"]
+    enrol(testing.VILLAGE_A, admin)
+    first = sections_for(admin, regency)
+    with django_assert_max_num_queries(0):
+        again = sections_for(admin, regency)
+    assert again == first
+
+
+def test_a_save_recounts(users, regency):
+    admin = users["admin_kabupaten"]
+    enrol(testing.VILLAGE_A, admin)
+    assert pending_count(admin, regency) == 1
+    enrol(testing.VILLAGE_B, admin)  # a model save moves the generation on
+    assert pending_count(admin, regency) == 2
+
+
+def test_a_write_without_signals_is_seen_after_data_changed(users, regency):
+    admin = users["admin_kabupaten"]
+    m = enrol(testing.VILLAGE_A, admin)
+    assert pending_count(admin, regency) == 1
+    Membership.objects.filter(pk=m.pk).update(status="aktif")  # QuerySet.update: no signal
+    assert pending_count(admin, regency) == 1  # still the cached figure
+    figures.data_changed()
+    assert pending_count(admin, regency) == 0
+
+
+def test_generation_moves_again_on_commit(users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        before = figures.current_generation()
+        figures.data_changed()
+        figures.data_changed()  # a second write in the same transaction adds no callback
+        during = figures.current_generation()
+    assert during > before
+    assert len(callbacks) == 1
+    assert figures.current_generation() > during
+
+
+def test_each_user_has_own_figures(users, regency):
+    admin, operator = users["admin_kabupaten"], users["operator_desa"]
+    enrol(testing.VILLAGE_A, admin)
+    enrol(testing.VILLAGE_B, admin)
+    village = Area.objects.get(code=testing.VILLAGE_A)
+    assert pending_count(admin, regency) == 2
+    # Same area asked by a village operator: counted within the operator's scope, not reused.
+    assert pending_count(operator, regency) == 1
+    assert pending_count(operator, village) == 1
+
+
+def test_successful_post_moves_generation(client, users):
+    client.force_login(users["admin_kabupaten"])
+    before = figures.current_generation()
+    client.get(reverse("worklists"))
+    assert figures.current_generation() == before
+    response = client.post(reverse("logout"))
+    assert response.status_code < 400
+    assert figures.current_generation() > before
+
+
+def test_refused_post_leaves_generation(client, users):
+    client.force_login(users["viewer"])
+    before = figures.current_generation()
+    response = client.post(reverse("imports:index"), {})
+    assert response.status_code >= 400
+    assert figures.current_generation() == before
+
+
+def test_cache_outage_counts_directly(users, regency, monkeypatch):
+    admin = users["admin_kabupaten"]
+    enrol(testing.VILLAGE_A, admin)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", broken)
+    assert pending_count(admin, regency) == 1
+    enrol(testing.VILLAGE_A, admin)
+    assert pending_count(admin, regency) == 2
+
+
+def test_worklist_page_after_a_change(client, users):
+    admin = users["admin_kabupaten"]
+    client.force_login(admin)
+    first = client.get(reverse("worklists")).content.decode()
+    m = enrol(testing.VILLAGE_A, admin)
+    second = client.get(reverse("worklists")).content.decode()
+    assert m.worker.name not in first
+    assert m.worker.name in second
