@@ -69,16 +69,17 @@ class Kind:
         return KEY_PREFIX + self.name
 
 
-_MODULES: dict[str, str] = {}  # kind name -> module that defines JOB_KIND
+_MODULES: dict[str, str] = {}  # kind name -> "module" (its JOB_KIND) or "module:attribute"
 
 
-def register(name: str, module: str) -> None:
-    _MODULES[name] = module
+def register(name: str, where: str) -> None:
+    _MODULES[name] = where
 
 
 def kind(name: str) -> Kind:
-    job_kind = importlib.import_module(_MODULES[name]).JOB_KIND
-    assert job_kind.name == name, f"{_MODULES[name]}.JOB_KIND is {job_kind.name!r}, not {name!r}"
+    module, _, attribute = _MODULES[name].partition(":")
+    job_kind = getattr(importlib.import_module(module), attribute or "JOB_KIND")
+    assert job_kind.name == name, f"{_MODULES[name]} is kind {job_kind.name!r}, not {name!r}"
     return job_kind
 
 
