@@ -187,8 +187,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINDUNG_MAX_UPLOAD_BYTES = int(os.environ.get("LINDUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
-# Background imports: empty = thread + database queue; e.g. redis://127.0.0.1:6379/0 = Redis
-# list consumed by `lindung run_jobs` (docs/deploy.md section 4).
+# Background jobs (imports, reports, scenarios): empty = database queue for a running
+# `lindung run_jobs`, else a web thread; e.g. redis://127.0.0.1:6379/0 = Redis lists consumed by
+# `lindung run_jobs` (docs/deploy.md section 4).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # Cached worklist and home-page figures (lindung.core.figures), shared by all server processes:
 # Redis when configured, else files under var/cache; tests keep them in memory.
