@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
 from lindung.areas.services import home_area_for
+from lindung.core.paging import CachedCountPaginator as Paginator
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.workers.nik import mask_nik
 

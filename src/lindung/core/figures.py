@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 GENERATION_KEY = "lindung:data-generation"
 MAX_AGE = 300  # seconds
+LOCK_SECONDS = 30  # longest wait for another request counting the same figure
 # Apps whose records the figures count; saves of their models move the generation on.
 WATCHED_APPS = frozenset(
     {"workers", "enrollment", "funding", "claims", "outreach", "areas", "coverage", "exchange"}
@@ -66,29 +67,72 @@ def data_changed() -> None:
 
 def cached(name: str, user, area, compute: Callable[[], T]) -> T:
     """`compute()`, or its value from the cache when nothing was written since."""
-    try:
-        key = ":".join(
-            (
-                "lindung:figure",
-                name,
-                str(getattr(user, "pk", "")),
-                getattr(area, "code", "") or "",
-                timezone.localdate().isoformat(),
-                get_language() or "",
-                str(current_generation()),
-            )
+    key = ":".join(
+        (
+            "lindung:figure",
+            name,
+            str(getattr(user, "pk", "")),
+            getattr(area, "code", "") or "",
+            timezone.localdate().isoformat(),
+            get_language() or "",
         )
-        value = cache.get(key)
+    )
+    return remember(key, compute)
+
+
+def remember(key: str, compute: Callable[[], T]) -> T:
+    """`compute()` cached under `key` and the current generation.
+
+    When many requests miss at once (a cold start, or just after a write), one counts and the
+    others wait for its result instead of all running the same multi-second query.
+    """
+    try:
+        full = f"{key}:{current_generation()}"
+        value = cache.get(full)
+        if value is not None:
+            return value
+        counting = cache.add(full + ":lock", 1, LOCK_SECONDS)
     except Exception as exc:  # no cache (Redis down, unwritable directory): count directly
         log.warning("cached figures unavailable: %s", exc)
         return compute()
-    if value is None:
+    if not counting:
+        value = _wait_for(full)
+        if value is not None:
+            return value
+    try:
         value = compute()
-        try:
-            cache.set(key, value, MAX_AGE)
-        except Exception as exc:
-            log.warning("cached figures not stored: %s", exc)
+        _store(full, value)
+    finally:
+        if counting:
+            _forget(full + ":lock")
     return value
+
+
+def _wait_for(full: str):
+    deadline = time.monotonic() + LOCK_SECONDS
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            value = cache.get(full)
+            if value is not None or cache.get(full + ":lock") is None:
+                return value
+    except Exception:
+        return None
+    return None
+
+
+def _store(full: str, value) -> None:
+    try:
+        cache.set(full, value, MAX_AGE)
+    except Exception as exc:
+        log.warning("cached figures not stored: %s", exc)
+
+
+def _forget(key: str) -> None:
+    try:
+        cache.delete(key)
+    except Exception as exc:
+        log.warning("cached figures lock not released: %s", exc)
 
 
 def _model_written(sender, raw: bool = False, **kwargs) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404
 from lindung.audit.models import AccessLog, log_access
+from lindung.core.paging import CachedCountPaginator as Paginator
 
 from . import export, services
 from .eligibility import evaluate_all

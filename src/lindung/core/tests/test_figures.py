@@ -1,5 +1,7 @@
 """Cached worklist and home figures: served from the cache until a write, then recounted."""
 
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from lindung.areas.models import Area
 from lindung.core import figures, testing
+from lindung.core.paging import CachedCountPaginator
 from lindung.core.worklists import sections_for
 from lindung.enrollment import services
 from lindung.enrollment.models import Membership
@@ -114,3 +117,38 @@ def test_worklist_page_after_a_change(client, users):
     second = client.get(reverse("worklists")).content.decode()
     assert m.worker.name not in first
     assert m.worker.name in second
+
+
+def test_paginator_count_cached_until_a_write(users, django_assert_max_num_queries):
+    admin = users["admin_kabupaten"]
+    enrol(testing.VILLAGE_A, admin)
+    qs = Membership.objects.order_by("pk")
+    assert CachedCountPaginator(qs, 10).count == 1
+    with django_assert_max_num_queries(0):
+        assert CachedCountPaginator(qs, 10).count == 1
+    enrol(testing.VILLAGE_B, admin)
+    assert CachedCountPaginator(qs, 10).count == 2
+    # Another filter is another query, counted on its own.
+    assert CachedCountPaginator(qs.filter(village_id=testing.VILLAGE_B), 10).count == 1
+
+
+def test_waits_for_the_request_already_counting(db):
+    key = "lindung:test-figure"
+    full = f"{key}:{figures.current_generation()}"
+    cache.add(full + ":lock", 1, 30)  # another request is counting this figure
+    threading.Timer(0.2, lambda: cache.set(full, 42, 60)).start()
+
+    def count_again():
+        raise AssertionError("counted although another request was already counting")
+
+    assert figures.remember(key, count_again) == 42
+
+
+def test_counts_itself_when_the_other_request_gave_up(db):
+    key = "lindung:test-figure-2"
+    full = f"{key}:{figures.current_generation()}"
+    cache.add(full + ":lock", 1, 30)
+    threading.Timer(0.2, lambda: cache.delete(full + ":lock")).start()  # failed, no value
+    assert figures.remember(key, lambda: 7) == 7
+    assert cache.get(full) == 7
+    assert cache.get(full + ":lock") is None
