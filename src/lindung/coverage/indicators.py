@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
@@ -63,6 +64,14 @@ class DenominatorValue:
         }
 
 
+class _DenominatorRow(NamedTuple):
+    area_id: str
+    year: int
+    source: str
+    working_population: int
+    source_note: str
+
+
 class DenominatorBook:
     """Denominators for an area and everything below it, for a year (latest year <= it)."""
 
@@ -70,9 +79,13 @@ class DenominatorBook:
         self.root, self.year = root, year
         order = order or CoverageConfig.current().source_order()
         rank = {s: i for i, s in enumerate(order)}
-        self._best: dict[str, WorkforceDenominator] = {}
+        self._best: dict[str, _DenominatorRow] = {}
         rows = WorkforceDenominator.objects.filter(within_q(root), year__lte=year)
-        for row in rows.order_by("area_id", "-year"):
+        # Plain tuples: a regency has thousands of rows and model instances cost 10x more.
+        fields = ("area_id", "year", "source", "working_population", "source_note")
+        for row in map(
+            _DenominatorRow._make, rows.order_by("area_id", "-year").values_list(*fields)
+        ):
             cur = self._best.get(row.area_id)
             key = (-row.year, rank.get(row.source, 99))
             if cur is None or key < (-cur.year, rank.get(cur.source, 99)):

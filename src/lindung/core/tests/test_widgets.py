@@ -1,0 +1,68 @@
+"""QuickSelect renders the same options as Django's Select, escaped."""
+
+from html.parser import HTMLParser
+
+from django import forms
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lindung.core.widgets import QuickSelect
+
+
+class _Options(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.select: dict = {}
+        self.options: list[tuple[str, str, bool]] = []
+        self._open = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self.select = attrs
+        elif tag == "option":
+            self._open = [attrs.get("value"), "", "selected" in attrs]
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "option" and self._open is not None:
+            self.options.append(tuple(self._open))
+            self._open = None
+
+
+def parsed(html: str) -> _Options:
+    parser = _Options()
+    parser.feed(html)
+    return parser
+
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+
+
+@given(
+    choices=st.lists(st.tuples(text, text), max_size=8, unique_by=lambda c: c[0]),
+    pick=st.integers(min_value=0, max_value=9),
+)
+def test_same_options_as_django(choices, pick):
+    value = choices[pick][0] if pick < len(choices) else "tidak-ada"
+    attrs = {"id": "id_wilayah"}
+    ours = parsed(QuickSelect(choices=choices).render("wilayah", value, attrs))
+    django = parsed(forms.Select(choices=choices).render("wilayah", value, attrs))
+    assert ours.options == django.options
+    assert ours.select == django.select
+
+
+def test_hostile_label_is_escaped():
+    html = QuickSelect(choices=[("a", "<script>x</script>")]).render("w", "a")
+    assert "<script>" not in html
+    assert parsed(html).options == [("a", "<script>x</script>", True)]
+
+
+def test_option_groups_fall_back_to_django():
+    choices = [("Kecamatan", [("1", "Satu"), ("2", "Dua")])]
+    html = QuickSelect(choices=choices).render("w", "2")
+    assert "<optgroup" in html
+    assert ("2", "Dua", True) in parsed(html).options
