@@ -178,13 +178,16 @@ def test_once_drains_every_list_and_a_second_delivery_is_a_no_op(probes, fake_re
     assert fake_redis.queued("lindung:probe_a") == []
 
 
-def test_a_thread_runs_the_job_and_swallows_its_failure(probes, caplog):
+def test_a_thread_runs_the_job_and_swallows_its_failure(probes, caplog, monkeypatch):
+    closed = []  # a thread's own database connection is closed before and after
+    monkeypatch.setattr(jobqueue, "close_old_connections", lambda: closed.append(RAN[:]))
     jobqueue.run_in_thread("probe_a", 5)
     FAILING.add(6)
     with caplog.at_level(logging.ERROR):
         jobqueue.run_in_thread("probe_b", 6)  # must not raise: a thread has nobody to tell
     assert RAN == [("probe_a", 5)]
     assert "probe_b job 6 failed in its thread" in caplog.text
+    assert closed == [[], [("probe_a", 5)], [("probe_a", 5)], [("probe_a", 5)]]
 
 
 def test_the_worker_beats_while_it_loops_but_not_with_once(probes, monkeypatch):
