@@ -33,6 +33,8 @@ WATCHED_APPS = frozenset(
     {"workers", "enrollment", "funding", "claims", "outreach", "areas", "coverage", "exchange"}
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Signing in and out writes sessions, not counted data: keep the figures.
+SESSION_ONLY_VIEWS = frozenset({"login", "logout"})
 
 
 def current_generation() -> int:
@@ -148,7 +150,11 @@ class DataChangeMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in SAFE_METHODS and response.status_code < 400:
+        if (
+            request.method not in SAFE_METHODS
+            and response.status_code < 400
+            and getattr(request.resolver_match, "url_name", None) not in SESSION_ONLY_VIEWS
+        ):
             _bump()
         return response
 

@@ -20,6 +20,7 @@ from lindung.accounts.scoping import scoped, user_covers_area
 from lindung.areas.models import Area, AreaLevel
 from lindung.areas.services import breadcrumbs_for, home_area_for
 from lindung.audit.models import AccessLog, log_access
+from lindung.core.figures import cached
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.enrollment.models import FundingType, MembershipStatus
 from lindung.workers.models import Sector
@@ -112,7 +113,12 @@ def index(request):
 def area_dashboard(request, code: str):
     area = _area(request.user, code)
     period = _period(request)
-    data = dash.dashboard(request.user, area, period)
+    data = cached(
+        f"dashboard:{period:%Y-%m}",
+        request.user,
+        area,
+        lambda: dash.dashboard(request.user, area, period),
+    )
     for ind in [data["head"], *data["children"]]:
         ind.extra["people_url"] = people_url(ind.code, period)
         ind.extra["risk_url"] = people_url(ind.code, period, "risiko")

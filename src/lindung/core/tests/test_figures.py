@@ -83,7 +83,11 @@ def test_successful_post_moves_generation(client, users):
     before = figures.current_generation()
     client.get(reverse("worklists"))
     assert figures.current_generation() == before
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("logout"))  # a session change, not a data change
+    assert response.status_code < 400
+    assert figures.current_generation() == before
+    client.force_login(users["admin_kabupaten"])
+    response = client.post(reverse("accounts:api_tokens"), {"name": "laporan"})
     assert response.status_code < 400
     assert figures.current_generation() > before
 
@@ -152,3 +156,21 @@ def test_counts_itself_when_the_other_request_gave_up(db):
     assert figures.remember(key, lambda: 7) == 7
     assert cache.get(full) == 7
     assert cache.get(full + ":lock") is None
+
+
+def test_dashboard_served_from_cache_until_a_write(client, users, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["admin_kabupaten"])
+    url = reverse("coverage:dashboard", args=[testing.REGENCY])
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(warm) < len(cold) - 5
+    figures.data_changed()
+    with CaptureQueriesContext(connection) as after_write:
+        client.get(url)
+    assert len(after_write) == len(cold)
