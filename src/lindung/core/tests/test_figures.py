@@ -158,7 +158,7 @@ def test_counts_itself_when_the_other_request_gave_up(db):
     assert cache.get(full + ":lock") is None
 
 
-def test_dashboard_served_from_cache_until_a_write(client, users, django_assert_max_num_queries):
+def test_dashboard_served_from_cache_until_a_write(client, users):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
