@@ -11,6 +11,10 @@ in a fresh subprocess (peak memory = that process's max RSS) against a copy of a
 SQLite database with the Lombok Timur areas; the commit runs start from an empty registry.
 django-import-export (pip install django-import-export; benchmark only) is run on --iex-rows
 clean rows, because at its speed a million rows would take hours; the ratio uses rows/s.
+
+`python -m bench.import_bench --worker MODE FILE DB ROWS` is one measurement (MODE dry, commit,
+polars or iex; DB a SQLite file or a postgres:// URL); bench/suite.py runs it on SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -118,9 +122,10 @@ HEADER = ["No", "No. KTP", "Nama Lengkap", "Jenis Kelamin", "Tanggal Lahir", "De
 EPOCH = dt.date(1899, 12, 30)
 
 
-def _setup_django(db: Path) -> None:
+def _setup_django(db: str) -> None:
+    """`db`: a SQLite file, or a database URL (postgres://..., used as it is)."""
     sys.path.insert(0, str(ROOT / "src"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DATABASE_URL"] = db if "://" in db else f"sqlite:///{db}"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
@@ -283,9 +288,12 @@ def template_db() -> Path:
 
 
 def worker(mode: str, file: str, db: str, rows: int) -> None:
+    """One measurement, JSON on the last line of stdout. `db`: a SQLite file or a database URL
+    (bench/suite.py passes a scratch PostgreSQL database); peak memory and CPU are this
+    process's only, so on PostgreSQL the server's own work is not in them."""
     import resource
 
-    _setup_django(Path(db))
+    _setup_django(db)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     result: dict = {}

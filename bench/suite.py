@@ -12,9 +12,12 @@ reused when it already holds N rows) and runs, each in a fresh process:
 
 * coverage (`bench/coverage_bench.py --participants N --database-url ...`): dashboard time and,
   in the same run, the naive ORM aggregate of the same figures (the baseline), full refresh;
-* import (`python -m bench.import_bench --worker ...`, SQLite only because that module imports
-  into SQLite): validate + commit of an N-row CSV and, in the same run, polars only reading the
-  same file (the baseline); skipped above --import-max rows (the file is read into memory);
+* import (`python -m bench.import_bench --worker ...`): validate + commit of an N-row CSV (the
+  same file for both databases) into a fresh copy of a migrated database holding the Lombok
+  Timur areas (a copied SQLite file, or `CREATE DATABASE ... TEMPLATE bench_import_template`
+  on PostgreSQL), the dry run, and polars only reading the same file (the baseline); peak
+  memory is the importing process's (the PostgreSQL server's is not in it); skipped above
+  --import-max rows (the file is read into memory);
 * storage: bytes per worker and per membership row (`pg_total_relation_size` on PostgreSQL,
   the `dbstat` table on SQLite), used by docs/national-scale.md.
 
@@ -27,6 +30,7 @@ time of each measurement and the list of sizes that were not run. `--no-write` o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -162,27 +166,85 @@ def storage(database: str, url: str) -> dict:
     return out
 
 
-# --- import (SQLite) ----------------------------------------------------------------------
+# --- import (both databases) -------------------------------------------------------------
 
 
-def import_template() -> Path:
-    """A migrated SQLite database with the Lombok Timur areas (own copy: other runs may be
-    using bench/import_bench's files at the same time)."""
-    db = WORK / "import_template.sqlite3"
-    if db.exists():
-        return db
-    tmp = db.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}", DEBUG="0", SECRET_KEY="bench")
-    lindung = [sys.executable, "-c", "from lindung.cli import main; main()"]
-    run([*lindung, "migrate", "-v0"], env=env)
+LINDUNG = [sys.executable, "-c", "from lindung.cli import main; main()"]
+PG_TEMPLATE = "bench_import_template"
+
+
+def django_env(url: str) -> dict:
+    return dict(os.environ, DATABASE_URL=url, DEBUG="0", SECRET_KEY="bench")
+
+
+def pg_admin(sql: str) -> None:
+    """One statement on the server's maintenance database (CREATE/DROP DATABASE)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def import_template(database: str) -> str:
+    """A migrated database with the Lombok Timur areas, copied for every import run: a SQLite
+    file under var/bench_scaling/ (own copy: other runs may be using bench/import_bench's
+    files at the same time) or the PostgreSQL database bench_import_template. Built once,
+    then only brought up to date with `migrate` (a no-op when it is current)."""
+    if database == "sqlite":
+        db = WORK / "import_template.sqlite3"
+        url, tmp = f"sqlite:///{db}", WORK / "import_template.tmp"
+        done = db.exists()
+    else:
+        url = f"{PG_BASE}/{PG_TEMPLATE}"
+        import psycopg
+
+        with psycopg.connect(f"{PG_BASE}/postgres") as conn:
+            done = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_TEMPLATE,)
+            ).fetchone()
+    if done:
+        run([*LINDUNG, "migrate", "-v0"], env=django_env(url))
+        return str(db) if database == "sqlite" else url
     code = "from lindung.areas.services import load_areas; load_areas(prefix='52.03')"
-    run([*lindung, "shell", "-c", code], env=env)
-    tmp.replace(db)
-    return db
+    if database == "sqlite":
+        tmp.unlink(missing_ok=True)
+        build = f"sqlite:///{tmp}"
+    else:  # built under another name and renamed when complete, like the SQLite file
+        pg_admin(f'DROP DATABASE IF EXISTS "{PG_TEMPLATE}_tmp"')
+        pg_admin(f'CREATE DATABASE "{PG_TEMPLATE}_tmp"')
+        build = f"{PG_BASE}/{PG_TEMPLATE}_tmp"
+    run([*LINDUNG, "migrate", "-v0"], env=django_env(build))
+    run([*LINDUNG, "shell", "-c", code], env=django_env(build))
+    if database == "sqlite":
+        tmp.replace(db)
+        return str(db)
+    pg_admin(f'ALTER DATABASE "{PG_TEMPLATE}_tmp" RENAME TO "{PG_TEMPLATE}"')
+    return url
 
 
-def bench_import(n: int, runs: int) -> dict:
+@contextlib.contextmanager
+def scratch_copy(database: str, template: str, name: str):
+    """A fresh copy of the template for one run (file copy / CREATE DATABASE ... TEMPLATE),
+    removed afterwards. Yields what `import_bench --worker` takes: a path or a URL."""
+    if database == "sqlite":
+        db = WORK / f"{name}.sqlite3"
+        shutil.copy(template, db)
+        try:
+            yield str(db)
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+    else:
+        name = f"bench_{name}"
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}"')  # left over by a killed run
+        pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{PG_TEMPLATE}"')
+        try:
+            yield f"{PG_BASE}/{name}"
+        finally:
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def bench_import(database: str, n: int, runs: int) -> dict:
     from bench import import_bench
 
     csv_file = WORK / f"workers_{label(n)}.csv"
@@ -191,28 +253,26 @@ def bench_import(n: int, runs: int) -> dict:
         partial = csv_file.with_suffix(".part")
         import_bench.write_csv(partial, n)  # seeded: the same rows every time
         partial.replace(csv_file)
-    template = import_template()
+    template = import_template(database)
     load_before = load_average()
     samples: dict[str, list[dict]] = {"commit": [], "dry": [], "polars": []}
     for i in range(runs):
         for mode in samples:
-            db = WORK / f"import_run_{mode}_{i}.sqlite3"
-            shutil.copy(template, db)
-            try:
+            with scratch_copy(database, template, f"import_run_{mode}_{i}") as db:
                 proc = run([sys.executable, "-m", "bench.import_bench", "--worker", mode,
-                            str(csv_file), str(db), "0"])  # fmt: skip
-            finally:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(db) + suffix).unlink(missing_ok=True)
+                            str(csv_file), db, "0"])  # fmt: skip
             samples[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    committed = samples["commit"][0]
+    if committed.get("in_db") != committed.get("accepted"):
+        raise RuntimeError(f"import {database}: {committed} (in_db != accepted)")
 
     def med(mode: str, key: str) -> float:
         return statistics.median(s[key] for s in samples[mode])
 
     commit_s, polars_s = med("commit", "seconds"), med("polars", "seconds")
     return {
-        "rows": samples["commit"][0].get("rows"),
-        "accepted": samples["commit"][0].get("accepted"),
+        "rows": committed.get("rows"),
+        "accepted": committed.get("accepted"),
         "commit_s": round(commit_s, 2),
         "commit_samples": [round(s["seconds"], 2) for s in samples["commit"]],
         "dry_s": round(med("dry", "seconds"), 2),
@@ -294,17 +354,18 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
                     sto_rows.append(
                         f"| {names[database]} | {table} | {s['rows']:,} | {s['total_bytes'] / 2**20:,.0f} MiB | {s['bytes_per_row']:,.0f} |"
                     )
-    first = None
-    for n in planned:
-        r = m.get(f"import/sqlite/{n}")
-        if not r:
-            missing.append(f"import at {label(n)}")
-            continue
-        first = first or r
-        imp_rows.append(
-            f"| {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
-            f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
-        )
+    for database in databases:
+        first = None
+        for n in planned:
+            r = m.get(f"import/{database}/{n}")
+            if not r:
+                missing.append(f"import on {names[database]} at {label(n)}")
+                continue
+            first = first or r
+            imp_rows.append(
+                f"| {names[database]} | {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
+                f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
+            )
     runs = "/".join(sorted({str(v.get("runs", "?")) for v in m.values()}))
     lines = [
         "## Scaling",
@@ -323,10 +384,10 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---|---|",
         *cov_rows,
         "",
-        "Import of a generated village-sheet CSV (SQLite), validate + commit vs polars only reading the file (baseline):",
+        "Import of a generated village-sheet CSV (the same file on both databases, each run into a fresh migrated database with the Lombok Timur areas), validate + commit vs polars only reading the file (baseline); peak memory is the importing process's max RSS (the PostgreSQL server's memory is not in it):",
         "",
-        "| rows | accepted | validate + commit | rate | dry run | polars read | ratio | peak memory | load | measured (code) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| database | rows | accepted | validate + commit | rate | dry run | polars read | ratio | peak memory | load | measured (code) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
         *imp_rows,
         "",
         "Storage per row (table + indexes + TOAST; input for docs/national-scale.md):",
@@ -337,7 +398,15 @@ def section(data: dict, planned: list[int], databases: list[str]) -> str:
         "",
     ]
     if missing:
-        lines += ["**Not run:** " + "; ".join(missing) + ".", ""]
+        # not_run_note: what was measured outside the suite instead (kept across redraws).
+        extra = data.get("not_run_note")
+        lines += [
+            "**Not run by the suite:** "
+            + "; ".join(missing)
+            + "."
+            + (f" {extra}" if extra else ""),
+            "",
+        ]
     notes = data.get("notes")
     if notes:
         lines += [notes, ""]
@@ -374,13 +443,20 @@ def plot(data: dict, databases: list[str]) -> Path | None:
         pts = sorted((int(k.rsplit("/", 1)[1]), v["full_refresh_s"]) for k, v in m.items()
                      if k.startswith(f"coverage/{database}/") and v.get("full_refresh_s"))  # fmt: skip
         series.append((f"full snapshot refresh ({database})", pts))
-    for key, name in (
-        ("commit_s", "import validate+commit (sqlite)"),
-        ("polars_s", "polars read (sqlite)"),
-    ):
-        pts = sorted((int(k.rsplit("/", 1)[1]), v[key]) for k, v in m.items()
-                     if k.startswith("import/") and v.get(key))  # fmt: skip
-        series.append((name, pts))
+        pts = sorted((int(k.rsplit("/", 1)[1]), v["commit_s"]) for k, v in m.items()
+                     if k.startswith(f"import/{database}/") and v.get("commit_s"))  # fmt: skip
+        series.append((f"import validate+commit ({database})", pts))
+    # polars only reads the file, no database: one line, from whichever runs measured it
+    by_size: dict[int, list[float]] = {}
+    for k, v in m.items():
+        if k.startswith("import/") and k.split("/")[1] in databases and v.get("polars_s"):
+            by_size.setdefault(int(k.rsplit("/", 1)[1]), []).append(v["polars_s"])
+    series.append(
+        (
+            "polars read (import baseline)",
+            sorted((n, statistics.median(t)) for n, t in by_size.items()),
+        )
+    )
     fig, ax = plt.subplots(figsize=(8, 5), dpi=110)
     for name, pts in series:
         if pts:
@@ -410,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="largest CSV imported (the import reads the whole file into memory)")  # fmt: skip
     ap.add_argument("--area", default="52.03")
     ap.add_argument("--postgres", default=PG_BASE,
-                    help="server for the bench_scaling_<N> databases (created when missing)")  # fmt: skip
+                    help="server for the bench_scaling_<N> and bench_import_* databases (created when missing)")  # fmt: skip
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--no-write", action="store_true",
                     help="print only: leave RESULTS.md, scaling_results.json and scaling.png alone")  # fmt: skip
@@ -435,9 +511,14 @@ def main(argv: list[str] | None = None) -> int:
                         bench_coverage(database, n, args.runs, args.area),
                         args.runs,
                     )
-            if "import" in benches and n <= args.import_max:
-                print(f"== import sqlite {label(n)} (load {load_average()}) ==", flush=True)
-                record(data, f"import/sqlite/{n}", bench_import(n, args.runs), args.runs)
+                if "import" in benches and n <= args.import_max:
+                    print(f"== import {database} {label(n)} (load {load_average()}) ==", flush=True)
+                    record(
+                        data,
+                        f"import/{database}/{n}",
+                        bench_import(database, n, args.runs),
+                        args.runs,
+                    )
     planned = sorted({*sizes, *(parse_size(s) for s in DEFAULT_SIZES.split(","))})
     text = section(data, planned, databases)
     print("\n" + text)
