@@ -520,9 +520,13 @@ def main(argv: list[str] | None = None) -> int:
                         args.runs,
                     )
     planned = sorted({*sizes, *(parse_size(s) for s in DEFAULT_SIZES.split(","))})
-    text = section(data, planned, databases)
+    # The report shows every database with results, not only the ones run now: a run of
+    # `--databases postgresql` must not drop the SQLite rows from RESULTS.md and the plot.
+    stored = {k.split("/")[1] for k in data["measurements"]}
+    shown = [d for d in ("sqlite", "postgresql") if d in databases or d in stored]
+    text = section(data, planned, shown)
     print("\n" + text)
-    png = plot(data, databases) if WRITE else None
+    png = plot(data, shown) if WRITE else None
     if png:
         print(f"grafik: {png.relative_to(ROOT)}")
     if not args.no_write:
