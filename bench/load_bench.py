@@ -176,6 +176,10 @@ def main(argv: list[str]) -> int:
             "2",
             "--log-level",
             "warning",
+            # Browsers (and nginx in front) keep connections open between pages; gunicorn's
+            # 2 s default would close them during a user's think time.
+            "--keep-alive",
+            "75",
         ],
         env=env,
         cwd=ROOT,

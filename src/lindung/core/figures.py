@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 GENERATION_KEY = "lindung:data-generation"
-MAX_AGE = 300  # seconds
+MAX_AGE = 300  # seconds before an unchanged figure is recounted
+KEEP_FOR = 4 * MAX_AGE  # seconds an unchanged figure may still be served while it is recounted
 LOCK_SECONDS = 30  # longest wait for another request counting the same figure
 # Apps whose records the figures count; saves of their models move the generation on.
 WATCHED_APPS = frozenset(
@@ -86,21 +87,25 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     """`compute()` cached under `key` and the current generation.
 
     When many requests miss at once (a cold start, or just after a write), one counts and the
-    others wait for its result instead of all running the same multi-second query.
+    others wait for its result instead of all running the same multi-second query. A figure
+    older than MAX_AGE with no write since is recounted by one request while the others keep
+    being served the last count.
     """
     try:
         full = f"{key}:{current_generation()}"
-        value = cache.get(full)
-        if value is not None:
-            return value
+        entry = cache.get(full)
+        if entry is not None and time.time() - entry[0] < MAX_AGE:
+            return entry[1]
         counting = cache.add(full + ":lock", 1, LOCK_SECONDS)
     except Exception as exc:  # no cache (Redis down, unwritable directory): count directly
         log.warning("cached figures unavailable: %s", exc)
         return compute()
     if not counting:
-        value = _wait_for(full)
-        if value is not None:
-            return value
+        if entry is not None:
+            return entry[1]  # nothing was written since: the last count, while one recounts
+        entry = _wait_for(full)
+        if entry is not None:
+            return entry[1]
     try:
         value = compute()
         _store(full, value)
@@ -115,9 +120,9 @@ def _wait_for(full: str):
     try:
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            value = cache.get(full)
-            if value is not None or cache.get(full + ":lock") is None:
-                return value
+            entry = cache.get(full)
+            if entry is not None or cache.get(full + ":lock") is None:
+                return entry
     except Exception:
         return None
     return None
@@ -125,7 +130,7 @@ def _wait_for(full: str):
 
 def _store(full: str, value) -> None:
     try:
-        cache.set(full, value, MAX_AGE)
+        cache.set(full, (time.time(), value), KEEP_FOR)
     except Exception as exc:
         log.warning("cached figures not stored: %s", exc)
 

@@ -1,6 +1,7 @@
 """Cached worklist and home figures: served from the cache until a write, then recounted."""
 
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -140,7 +141,7 @@ def test_waits_for_the_request_already_counting(db):
     key = "lindung:test-figure"
     full = f"{key}:{figures.current_generation()}"
     cache.add(full + ":lock", 1, 30)  # another request is counting this figure
-    threading.Timer(0.2, lambda: cache.set(full, 42, 60)).start()
+    threading.Timer(0.2, lambda: cache.set(full, (time.time(), 42), 60)).start()
 
     def count_again():
         raise AssertionError("counted although another request was already counting")
@@ -154,7 +155,7 @@ def test_counts_itself_when_the_other_request_gave_up(db):
     cache.add(full + ":lock", 1, 30)
     threading.Timer(0.2, lambda: cache.delete(full + ":lock")).start()  # failed, no value
     assert figures.remember(key, lambda: 7) == 7
-    assert cache.get(full) == 7
+    assert cache.get(full)[1] == 7
     assert cache.get(full + ":lock") is None
 
 
@@ -174,3 +175,20 @@ def test_dashboard_served_from_cache_until_a_write(client, users):
     with CaptureQueriesContext(connection) as after_write:
         client.get(url)
     assert len(after_write) == len(cold)
+
+
+def test_old_figure_served_while_one_request_recounts(db, monkeypatch):
+    key = "lindung:test-figure-3"
+    assert figures.remember(key, lambda: 1) == 1
+    full = f"{key}:{figures.current_generation()}"
+    later = time.time() + figures.MAX_AGE + 1
+    monkeypatch.setattr(figures.time, "time", lambda: later)
+    cache.add(full + ":lock", 1, 30)  # another request is recounting it
+
+    def count_again():
+        raise AssertionError("counted although another request was already recounting")
+
+    assert figures.remember(key, count_again) == 1  # the last count, at once
+    cache.delete(full + ":lock")
+    assert figures.remember(key, lambda: 2) == 2  # past MAX_AGE and free: recounted
+    assert figures.remember(key, count_again) == 2
