@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 GENERATION_KEY = "lindung:data-generation"
 MAX_AGE = 300  # seconds before an unchanged figure is recounted
+FORMAT = "v2"  # of the cached entries: (computed at, value); a change here forgets old ones
 KEEP_FOR = 4 * MAX_AGE  # seconds an unchanged figure may still be served while it is recounted
 LOCK_SECONDS = 30  # longest wait for another request counting the same figure
 # Apps whose records the figures count; saves of their models move the generation on.
@@ -92,9 +93,11 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     being served the last count.
     """
     try:
-        full = f"{key}:{current_generation()}"
+        full = f"{key}:{FORMAT}:{current_generation()}"
         entry = cache.get(full)
-        if entry is not None and time.time() - entry[0] < MAX_AGE:
+        if not _is_entry(entry):
+            entry = None
+        elif time.time() - entry[0] < MAX_AGE:
             return entry[1]
         counting = cache.add(full + ":lock", 1, LOCK_SECONDS)
     except Exception as exc:  # no cache (Redis down, unwritable directory): count directly
@@ -115,14 +118,20 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def _is_entry(entry) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], float)
+
+
 def _wait_for(full: str):
     deadline = time.monotonic() + LOCK_SECONDS
     try:
         while time.monotonic() < deadline:
             time.sleep(0.05)
             entry = cache.get(full)
-            if entry is not None or cache.get(full + ":lock") is None:
+            if _is_entry(entry):
                 return entry
+            if cache.get(full + ":lock") is None:
+                return None
     except Exception:
         return None
     return None

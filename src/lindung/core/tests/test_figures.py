@@ -139,7 +139,7 @@ def test_paginator_count_cached_until_a_write(users, django_assert_max_num_queri
 
 def test_waits_for_the_request_already_counting(db):
     key = "lindung:test-figure"
-    full = f"{key}:{figures.current_generation()}"
+    full = f"{key}:{figures.FORMAT}:{figures.current_generation()}"
     cache.add(full + ":lock", 1, 30)  # another request is counting this figure
     threading.Timer(0.2, lambda: cache.set(full, (time.time(), 42), 60)).start()
 
@@ -151,7 +151,7 @@ def test_waits_for_the_request_already_counting(db):
 
 def test_counts_itself_when_the_other_request_gave_up(db):
     key = "lindung:test-figure-2"
-    full = f"{key}:{figures.current_generation()}"
+    full = f"{key}:{figures.FORMAT}:{figures.current_generation()}"
     cache.add(full + ":lock", 1, 30)
     threading.Timer(0.2, lambda: cache.delete(full + ":lock")).start()  # failed, no value
     assert figures.remember(key, lambda: 7) == 7
@@ -180,7 +180,7 @@ def test_dashboard_served_from_cache_until_a_write(client, users):
 def test_old_figure_served_while_one_request_recounts(db, monkeypatch):
     key = "lindung:test-figure-3"
     assert figures.remember(key, lambda: 1) == 1
-    full = f"{key}:{figures.current_generation()}"
+    full = f"{key}:{figures.FORMAT}:{figures.current_generation()}"
     later = time.time() + figures.MAX_AGE + 1
     monkeypatch.setattr(figures.time, "time", lambda: later)
     cache.add(full + ":lock", 1, 30)  # another request is recounting it
@@ -192,3 +192,10 @@ def test_old_figure_served_while_one_request_recounts(db, monkeypatch):
     cache.delete(full + ":lock")
     assert figures.remember(key, lambda: 2) == 2  # past MAX_AGE and free: recounted
     assert figures.remember(key, count_again) == 2
+
+
+def test_entry_of_another_format_is_recounted(db):
+    key = "lindung:test-figure-4"
+    cache.set(f"{key}:{figures.FORMAT}:{figures.current_generation()}", 5, 60)  # not an entry
+    assert figures.remember(key, lambda: 6) == 6
+    assert figures.remember(key, lambda: 7) == 6
