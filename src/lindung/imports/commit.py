@@ -199,6 +199,10 @@ def commit_outcome(
     columns = [*varying, *fixed]
     column_sql = ", ".join(qn(f.column) for f in columns)
     insert_sql = f"INSERT INTO {table} ({column_sql}) VALUES ({', '.join(['%s'] * len(columns))})"
+    # PostgreSQL: COPY instead of INSERTs (measured at 1M rows: 7,233 rows/s with INSERT).
+    copy_sql = (
+        f"COPY {table} ({column_sql}) FROM STDIN" if connection.vendor == "postgresql" else ""
+    )
     hist_cols, hist_table = _history_columns()
     hist_sql_head = (
         f"INSERT INTO {qn(hist_table)} ({', '.join(qn(c) for c in hist_cols)}, "
@@ -216,7 +220,10 @@ def commit_outcome(
         with connection.cursor() as cursor:
             rebuilt = _drop_indexes_for_bulk(cursor, total)
             for start in range(0, total, CHUNK):
-                cursor.executemany(insert_sql, chunk_params(start))
+                if copy_sql:
+                    _copy_rows(cursor, copy_sql, chunk_params(start))
+                else:
+                    cursor.executemany(insert_sql, chunk_params(start))
                 niks = niks_all.slice(start, CHUNK).to_list()
                 cursor.execute(
                     hist_sql_head + "(" + ", ".join(["%s"] * len(niks)) + ")",
@@ -238,6 +245,13 @@ def commit_outcome(
             job.committed_at = timezone.now()
             job.save(update_fields=["status", "created_count", "committed_at", "updated_at"])
     return total
+
+
+def _copy_rows(cursor, copy_sql: str, rows: list) -> None:
+    """Rows into PostgreSQL with COPY (psycopg adapts each value as for an INSERT)."""
+    with cursor.cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _queue_duplicates(pairs: list[Pair], job: ImportJob | None) -> None:
