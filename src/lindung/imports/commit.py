@@ -208,8 +208,9 @@ def commit_outcome(
         f"INSERT INTO {qn(hist_table)} ({', '.join(qn(c) for c in hist_cols)}, "
         f"{qn('history_date')}, {qn('history_change_reason')}, {qn('history_type')}, "
         f"{qn('history_user_id')}) SELECT {', '.join(qn(c) for c in hist_cols)}, %s, %s, '+', %s "
-        f"FROM {table} WHERE {qn('nik')} IN "
+        f"FROM {table} WHERE {qn('nik')} "
     )
+    hist_sql_head_any = hist_sql_head + "= ANY(%s)"
     reason = f"impor #{job.pk}" if job else "impor berkas"
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -225,10 +226,13 @@ def commit_outcome(
                 else:
                     cursor.executemany(insert_sql, chunk_params(start))
                 niks = niks_all.slice(start, CHUNK).to_list()
-                cursor.execute(
-                    hist_sql_head + "(" + ", ".join(["%s"] * len(niks)) + ")",
-                    [prepared_now, reason, user_id, *niks],
-                )
+                if copy_sql:  # one array parameter plans far faster than 5,000
+                    cursor.execute(hist_sql_head_any, [prepared_now, reason, user_id, niks])
+                else:
+                    cursor.execute(
+                        hist_sql_head + "IN (" + ", ".join(["%s"] * len(niks)) + ")",
+                        [prepared_now, reason, user_id, *niks],
+                    )
                 done = min(start + CHUNK, total)
                 progress("commit", done, total)
                 _after_chunk(done)
