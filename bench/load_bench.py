@@ -296,7 +296,7 @@ def _append_results(line: str) -> None:
     results = HERE / "RESULTS.md"
     text = results.read_text() if results.exists() else "# Benchmark results\n"
     header = (
-        "\n## Load\n\ngunicorn (sync, 4 workers × 2 threads) on loopback, wrk, pages "
+        "\n## Load\n\ngunicorn (gthread, 4 workers × 2 threads) on loopback, wrk, pages "
         + ", ".join(PATHS)
         + " as the demo admin (whole regency).\n\n"
         "| data | load | throughput | p50 ms | p95 ms | p99 ms | errors | "
@@ -308,8 +308,16 @@ def _append_results(line: str) -> None:
     start = text.index("\n## Load\n") + 1
     end = text.find("\n## ", start)
     end = len(text) if end == -1 else end
-    section = text[start:end].rstrip("\n") + "\n" + line + "\n"
-    results.write_text(text[:start] + section + text[end:])
+    # Into the section's first table, after its last row (the notes below it stay below).
+    lines = text[start:end].rstrip("\n").split("\n")
+    at = next((i for i, row in enumerate(lines) if row.startswith("|")), None)
+    if at is None:
+        at = len(lines)
+    else:
+        while at < len(lines) and lines[at].startswith("|"):
+            at += 1
+    lines.insert(at, line)
+    results.write_text(text[:start] + "\n".join(lines) + "\n" + text[end:])
 
 
 if __name__ == "__main__":
