@@ -178,11 +178,13 @@ def test_mark_deceased_validates_and_signals(village, users):
     services.worker_deceased.connect(receiver)
     try:
         with pytest.raises(services.WorkerError):
-            services.mark_deceased(w, TODAY + dt.timedelta(days=1), users["admin_kabupaten"])
+            services.mark_deceased(
+                w, TODAY + dt.timedelta(days=1), users["admin_kabupaten"], today=TODAY
+            )
         with pytest.raises(services.WorkerError):
-            services.mark_deceased(w, dt.date(1980, 1, 1), users["admin_kabupaten"])
+            services.mark_deceased(w, dt.date(1980, 1, 1), users["admin_kabupaten"], today=TODAY)
         assert seen == []
-        w = services.mark_deceased(w, dt.date(2026, 10, 1), users["admin_kabupaten"])
+        w = services.mark_deceased(w, dt.date(2026, 10, 1), users["admin_kabupaten"], today=TODAY)
     finally:
         services.worker_deceased.disconnect(receiver)
     assert w.deceased_date == dt.date(2026, 10, 1)
