@@ -173,7 +173,32 @@ print(json.dumps(out))
 """
 
 
+def _settled(url: str, timeout: float = 120) -> None:
+    """Wait until no other session works on the database. A killed client's PostgreSQL backend
+    may still be running its last statement or a COMMIT already sent (checking deferred foreign
+    keys of thousands of rows takes seconds); reading before it ends would see a state that is
+    about to change."""
+    if not url.startswith("postgres"):
+        return  # SQLite: the killed process was the only writer, and it is gone
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            busy = conn.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            ).fetchone()[0]
+            if not busy:
+                return
+            time.sleep(0.2)
+    raise AssertionError(f"{name}: another session still works on it after {timeout} s")
+
+
 def _state(url: str) -> dict:
+    _settled(url)
     out = _lindung(url, "shell", "--no-imports", "-c", STATE)
     return json.loads(out.strip().splitlines()[-1])
 
