@@ -4,7 +4,10 @@ The code is a path (52.03.07.1001 lies under 52.03.07 under 52.03 under 52), so
 "everything inside an area" is a prefix match on an indexed column, with no joins.
 """
 
+import functools
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,9 +57,14 @@ class Area(models.Model):
         indexes = [models.Index(fields=["level", "code"])]
 
     def __str__(self) -> str:
-        if self.level == AreaLevel.KABUPATEN:  # names already read "Kabupaten …" / "Kota …"
-            return self.name
-        return f"{self.get_kind_display()} {self.name}"
+        return self.label(self.level, self.kind, self.name)
+
+    @classmethod
+    def label(cls, level: int, kind: str, name: str) -> str:
+        """What __str__ shows, from plain values (lists of hundreds of areas need no instances)."""
+        if level == AreaLevel.KABUPATEN:  # names already read "Kabupaten …" / "Kota …"
+            return name
+        return f"{_kind_labels(get_language()).get(kind, kind)} {name}"
 
     @property
     def digits(self) -> str:
@@ -101,3 +109,9 @@ class WorkforceDenominator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} {self.year}: {self.working_population}"
+
+
+@functools.cache
+def _kind_labels(language: str | None) -> dict[str, str]:
+    # Per language: translating a lazy label costs more than the rest of a list row.
+    return {k: str(label) for k, label in Area._meta.get_field("kind").choices}

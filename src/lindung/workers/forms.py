@@ -190,10 +190,8 @@ def area_choices(user) -> list[tuple[str, str]]:
         from django.conf import settings
 
         qs = qs.within(settings.LINDUNG_REGENCY_CODE)
-    # Area.__str__ without a model instance and a translated kind per row (5x faster).
-    kinds = {k: str(label) for k, label in Area._meta.get_field("kind").choices}
     out = []
     for code, name, level, kind in qs.values_list("code", "name", "level", "kind"):
         indent = "" if level == AreaLevel.KECAMATAN else "\u2003"
-        out.append((code, f"{indent}{kinds.get(kind, kind)} {name}"))
+        out.append((code, indent + Area.label(level, kind, name)))
     return out
