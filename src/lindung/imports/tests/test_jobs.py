@@ -28,23 +28,27 @@ def test_thread_validates_then_commits(settings, tmp_path):
     testing.load_lombok_timur()
     ensure_sectors()
     job = _job(csv_bytes([person(serial=1), person(serial=2)]))
-    before = threading.active_count()
+    existing = set(threading.enumerate())
     jobs.enqueue(job)  # outside a transaction: the thread starts at once
-    deadline = time.time() + 30
-    while ImportJob.objects.get(pk=job.pk).status != ImportJob.Status.VALIDATED:
-        assert time.time() < deadline, ImportJob.objects.get(pk=job.pk).message
-        time.sleep(0.05)
+    # Wait for the thread itself: polling the job row while the thread writes it trips
+    # SQLite's shared-cache table lock ("database table is locked") in the test database.
+    _join_new_threads(existing)
     job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALIDATED, job.message
+    existing = set(threading.enumerate())
     jobs.enqueue(job, commit=True)
-    while ImportJob.objects.get(pk=job.pk).status != ImportJob.Status.COMMITTED:
-        assert time.time() < deadline
-        time.sleep(0.05)
+    _join_new_threads(existing)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COMMITTED, job.message
     assert Worker.objects.count() == 2
     assert jobs.read_progress(job.pk)["stage"] == "commit"
-    for _ in range(100):
-        if threading.active_count() <= before:
-            break
-        time.sleep(0.02)
+
+
+def _join_new_threads(existing: set, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    for thread in set(threading.enumerate()) - existing:
+        thread.join(max(0.0, deadline - time.time()))
+        assert not thread.is_alive(), f"{thread.name} still running after {timeout} s"
 
 
 @pytest.mark.django_db
