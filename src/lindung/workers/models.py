@@ -31,7 +31,7 @@ class Sex(models.TextChoices):
 
 class Worker(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
-    name = models.CharField(_("nama lengkap"), max_length=150, db_index=True)
+    name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
     village = models.ForeignKey(
@@ -77,7 +77,20 @@ class Worker(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    # History is read per worker only (by id); copies of the registry's indexes would make
+    # every imported row update nine more indexes for nothing.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "version"],
+        no_db_index=[
+            "nik",
+            "name",
+            "village",
+            "sector",
+            "priority_group",
+            "verified_by",
+            "created_by",
+        ],
+    )
     scope_field = "village"
 
     class Meta:
@@ -85,6 +98,9 @@ class Worker(models.Model):
         verbose_name = _("pekerja")
         verbose_name_plural = _("pekerja")
         indexes = [
+            # Lists are ordered by (name, id); name search is icontains, so PostgreSQL needs
+            # no varchar_pattern_ops copy of it (a plain db_index would add one).
+            models.Index(fields=["name", "id"], name="worker_name_order"),
             models.Index(fields=["village", "sector"]),
             models.Index(fields=["birth_date", "village"]),
             # Few workers have died: the deceased-without-claim lists start from this index.
