@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lindung.core.context_processors.navigation",
+                "lindung.core.context_processors.figures_note",
             ],
         },
     },
@@ -187,6 +188,9 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINDUNG_MAX_UPLOAD_BYTES = int(os.environ.get("LINDUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
+# Uploaded lists and generated reports hold personal data: `lindung nightly` deletes the files
+# of finished jobs this many days after their last change (the job records stay).
+LINDUNG_FILE_RETENTION_DAYS = int(os.environ.get("LINDUNG_FILE_RETENTION_DAYS", 30))
 # Background jobs (imports, reports, scenarios): empty = database queue for a running
 # `lindung run_jobs`, else a web thread; e.g. redis://127.0.0.1:6379/0 = Redis lists consumed by
 # `lindung run_jobs` (docs/deploy.md section 4).

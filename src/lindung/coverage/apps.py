@@ -7,14 +7,16 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Cakupan UCJ")
 
     def ready(self) -> None:
-        from lindung.core import home, jobqueue
+        from lindung.core import home, jobqueue, retention
         from lindung.core.navigation import NavItem, register
 
         from . import signals
         from .home import coverage_cards
+        from .retention import purge_files
 
         signals.connect()
         jobqueue.register("reports", "lindung.coverage.reportjobs")
+        retention.register("reports", "berkas laporan", purge_files)
         register(NavItem(_("Cakupan UCJ"), "coverage:index"))
         register(NavItem(_("Peringkat desa"), "coverage:league_index"))
         if coverage_cards not in home.PROVIDERS:

@@ -340,6 +340,8 @@ class ReportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention period removed the file (the report can be made again).
+    files_deleted_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 
     WAITING = (Status.QUEUED,)
     RUNNING = (Status.RUNNING,)

@@ -540,6 +540,9 @@ def report_job_progress(request, pk: int):
 @login_required
 def report_job_download(request, pk: int):
     job = _report_job(request, pk)
+    if job.files_deleted_at:
+        messages.info(request, _("Berkas laporan ini sudah dihapus karena lewat masa simpan."))
+        return redirect("coverage:report_job", pk=job.pk)
     if job.status != ReportJob.Status.DONE or not job.file:
         raise Http404("Laporan belum selesai.")
     try:

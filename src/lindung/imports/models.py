@@ -84,6 +84,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention period removed the uploaded file and its problem lists.
+    files_deleted_at = models.DateTimeField(_("berkas dihapus pada"), null=True, blank=True)
 
     scope_field = "area"
 

@@ -134,6 +134,9 @@ def commit(request, pk: int):
 @login_required
 def report(request, pk: int):
     job = _job(request, pk)
+    if job.files_deleted_at:
+        messages.info(request, "Berkas impor ini sudah dihapus karena lewat masa simpan.")
+        return redirect("imports:detail", pk=job.pk)
     result = jobs.full_result(job.pk)
     if not result:
         raise Http404("Laporan belum tersedia.")

@@ -27,4 +27,5 @@ def test_nightly_runs_every_step(tmp_path, settings):
     membership.refresh_from_db()
     assert membership.status == "berakhir"
     assert list((tmp_path / "backup").glob("*.dump"))
+    assert "berkas impor: 0 pekerjaan" in out.getvalue()  # the retention step ran
     assert "Pekerjaan malam selesai." in out.getvalue()

@@ -22,6 +22,7 @@ from lindung.core import jobqueue, testing
 from lindung.coverage import reportjobs, reports
 from lindung.coverage.models import ReportJob
 from lindung.coverage.periods import month_start, today
+from lindung.coverage.retention import purge_files
 from lindung.coverage.snapshots import refresh_area
 
 from .conftest import denominator, member
@@ -402,3 +403,68 @@ def test_a_worker_heartbeat_goes_stale(data):
         time.sleep(0.02)
     heartbeat.stop()
     assert not jobqueue.heartbeat_path().exists() and not jobqueue.worker_alive()
+
+
+# --- retention: files leave the disk, the job page offers to make the report again ---
+
+
+def _finished(client, user) -> ReportJob:
+    job = _job_from(_request(client, user, KEC))
+    _run_jobs()
+    job.refresh_from_db()
+    assert job.status == S.DONE and os.path.isfile(media(job.file.name))
+    return job
+
+
+def _age(job: ReportJob, days: int) -> None:
+    then = timezone.now() - dt.timedelta(days=days)
+    ReportJob.objects.filter(pk=job.pk).update(created_at=then, finished_at=then)
+
+
+def test_old_report_files_are_deleted_recent_and_waiting_ones_stay(
+    client, users, data, no_threads, settings
+):
+    settings.LINDUNG_FILE_RETENTION_DAYS = 30
+    camat = users["camat"]
+    old, recent = _finished(client, camat), _finished(client, camat)
+    waiting = _job_from(_request(client, camat, KEC))
+    paths = {job.pk: media(job.file.name) for job in (old, recent)}
+    _age(old, 31)
+    _age(recent, 29)
+    ReportJob.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=31)
+    )
+
+    out = io.StringIO()
+    call_command("purge_files", stdout=out)
+
+    assert "berkas laporan: 1 pekerjaan" in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not paths[old.pk].exists() and not old.file and old.files_deleted_at is not None
+    assert old.status == S.DONE and old.size > 0  # the record of what was made stays
+    assert paths[recent.pk].exists() and recent.files_deleted_at is None
+    assert ReportJob.objects.get(pk=waiting.pk).status == S.QUEUED
+    assert purge_files(timezone.now() - dt.timedelta(days=30)) == 0
+
+
+def test_a_purged_report_offers_to_make_it_again(client, users, data, no_threads):
+    camat = users["camat"]
+    job = _finished(client, camat)
+    download_url = reverse("coverage:report_job_download", args=[job.pk])
+    _age(job, 45)
+    assert purge_files(timezone.now() - dt.timedelta(days=30)) == 1
+
+    page = client.get(reverse("coverage:report_job", args=[job.pk])).content.decode()
+    assert 'id="files-deleted"' in page and download_url not in page
+    assert reverse("coverage:monthly_report", args=[KEC, "xlsx"]) in page  # "Buat laporan lagi"
+    response = client.get(download_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("coverage:report_job", args=[job.pk])
+    assert "sudah dihapus" in response.content.decode()
+
+
+def test_purge_files_refuses_a_retention_under_one_day():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="minimal 1 hari"):
+        call_command("purge_files", "--days", "0")

@@ -7,14 +7,15 @@ STEPS = (
     ("apply_lapse_rules", "Status menunggak/berakhir"),
     ("coverage_refresh", "Hitung ulang cakupan"),
     ("recover_jobs", "Pekerjaan latar belakang yang terhenti (impor, laporan, skenario)"),
+    ("purge_files", "Hapus berkas impor dan laporan yang lewat masa simpan"),
     ("backup", "Cadangan basis data"),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, pekerjaan terhenti, cadangan. "
-        "Jalankan tiap hari."
+        "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, pekerjaan terhenti, "
+        "berkas lewat masa simpan, cadangan. Jalankan tiap hari."
     )
 
     def add_arguments(self, parser):
