@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from . import figures
 from .navigation import items_for
 
 
@@ -8,3 +9,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "regency_code": settings.LINDUNG_REGENCY_CODE}
     return {"nav_items": items_for(user), "regency_code": settings.LINDUNG_REGENCY_CODE}
+
+
+def figures_note(request):
+    """When a slow figure on this page is its last count, the page says from when."""
+    return {"figures_stale_since": figures.stale_since}

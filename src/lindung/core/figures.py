@@ -7,19 +7,26 @@ signals of the domain apps (after commit), every successful POST/PUT/PATCH/DELET
 `DataChangeMiddleware`, and `data_changed()` at the end of bulk work that bypasses signals
 (imports, funding batches, background jobs). The next visit then recounts. MAX_AGE bounds how
 long a write path that escapes all three could leave a figure stale.
+
+A slow figure (its last count took SLOW_SECONDS or more: regency-wide worklists at a million
+memberships) is not recounted in the request after a write: the request gets the last count,
+marked with its time (`stale_since()`), and a background thread recounts it once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 log = logging.getLogger(__name__)
@@ -30,6 +37,9 @@ MAX_AGE = 300  # seconds before an unchanged figure is recounted
 FORMAT = "v2"  # of the cached entries: (computed at, value); a change here forgets old ones
 KEEP_FOR = 4 * MAX_AGE  # seconds an unchanged figure may still be served while it is recounted
 LOCK_SECONDS = 30  # longest wait for another request counting the same figure
+# A figure whose last count took this long is recounted in the background after a write.
+SLOW_SECONDS = 1.0
+LATEST_FOR = 24 * 3600  # seconds the last count of a slow figure may stand in for a new one
 # Apps whose records the figures count; saves of their models move the generation on.
 WATCHED_APPS = frozenset(
     {"workers", "enrollment", "funding", "claims", "outreach", "areas", "coverage", "exchange"}
@@ -90,7 +100,8 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     When many requests miss at once (a cold start, or just after a write), one counts and the
     others wait for its result instead of all running the same multi-second query. A figure
     older than MAX_AGE with no write since is recounted by one request while the others keep
-    being served the last count.
+    being served the last count. A slow figure is recounted in the background instead, and
+    every request meanwhile gets its last count (even from before the write).
     """
     try:
         full = f"{key}:{FORMAT}:{current_generation()}"
@@ -99,23 +110,102 @@ def remember(key: str, compute: Callable[[], T]) -> T:
             entry = None
         elif time.time() - entry[0] < MAX_AGE:
             return entry[1]
+        latest = _latest(key)
         counting = cache.add(full + ":lock", 1, LOCK_SECONDS)
     except Exception as exc:  # no cache (Redis down, unwritable directory): count directly
         log.warning("cached figures unavailable: %s", exc)
         return compute()
+    slow = latest is not None and latest[2] >= SLOW_SECONDS and _background_allowed()
     if not counting:
         if entry is not None:
             return entry[1]  # nothing was written since: the last count, while one recounts
+        if slow:
+            return _served_stale(latest)
         entry = _wait_for(full)
         if entry is not None:
             return entry[1]
+    elif slow:
+        _recount_later(key, full, compute)
+        return _served_stale(latest) if entry is None else entry[1]
     try:
-        value = compute()
-        _store(full, value)
+        value = _count(key, full, compute)
     finally:
         if counting:
             _forget(full + ":lock")
     return value
+
+
+def _count(key: str, full: str, compute: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    value = compute()
+    _store(full, value)
+    _store_latest(key, value, time.perf_counter() - started)
+    return value
+
+
+def _recount_later(key: str, full: str, compute: Callable) -> None:
+    """Recount in a thread with the request's language; the lock is released when done."""
+    language = get_language()
+
+    def run() -> None:
+        try:
+            with translation.override(language):
+                _count(key, full, compute)
+        except Exception:
+            log.exception("background recount of %s failed", key)
+        finally:
+            _forget(full + ":lock")
+
+    _spawn(run)
+
+
+def _spawn(target: Callable[[], None]) -> None:
+    def in_thread() -> None:
+        try:
+            target()
+        finally:
+            connections.close_all()  # this thread's own connections, not the request's
+
+    threading.Thread(target=in_thread, name="figures-recount", daemon=True).start()
+
+
+def _background_allowed() -> bool:
+    return getattr(settings, "LINDUNG_FIGURES_BACKGROUND", True)
+
+
+def _latest(key: str):
+    """(computed at, value, seconds it took) of the last count under any generation."""
+    entry = cache.get(f"{key}:{FORMAT}:latest")
+    if isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], float):
+        return entry
+    return None
+
+
+def _store_latest(key: str, value, cost: float) -> None:
+    try:
+        cache.set(f"{key}:{FORMAT}:latest", (time.time(), value, cost), LATEST_FOR)
+    except Exception as exc:
+        log.warning("cached figures not stored: %s", exc)
+
+
+_request_state = threading.local()
+
+
+def _served_stale(latest: tuple):
+    since = getattr(_request_state, "stale_since", None)
+    if since is None or latest[0] < since:
+        _request_state.stale_since = latest[0]
+    return latest[1]
+
+
+def stale_since() -> dt.datetime | None:
+    """Time of the oldest earlier count this request was served while a recount runs."""
+    since = getattr(_request_state, "stale_since", None)
+    return None if since is None else dt.datetime.fromtimestamp(since, tz=dt.UTC)
+
+
+def reset_request_state() -> None:
+    _request_state.stale_since = None
 
 
 def _is_entry(entry) -> bool:
@@ -163,6 +253,7 @@ class DataChangeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        reset_request_state()
         response = self.get_response(request)
         if (
             request.method not in SAFE_METHODS

@@ -199,3 +199,87 @@ def test_entry_of_another_format_is_recounted(db):
     cache.set(f"{key}:{figures.FORMAT}:{figures.current_generation()}", 5, 60)  # not an entry
     assert figures.remember(key, lambda: 6) == 6
     assert figures.remember(key, lambda: 7) == 6
+
+
+# --- slow figures: after a write, the last count now and a recount in the background ---
+
+
+@pytest.fixture
+def background(settings, monkeypatch):
+    """Background recounts switched on; threads are queued here and run by the test."""
+    settings.LINDUNG_FIGURES_BACKGROUND = True
+    queued = []
+    monkeypatch.setattr(figures, "_spawn", queued.append)
+    figures.reset_request_state()
+    yield queued
+    figures.reset_request_state()
+
+
+def _run(queued: list) -> None:
+    while queued:
+        queued.pop(0)()
+
+
+def test_slow_figure_after_a_write_is_served_its_last_count_and_recounted_once(
+    db, background, monkeypatch
+):
+    key = "lindung:test-slow-1"
+    monkeypatch.setattr(figures, "SLOW_SECONDS", 0.0)  # every count counts as slow
+    assert figures.remember(key, lambda: 1) == 1  # nothing earlier: counted in the request
+    assert background == [] and figures.stale_since() is None
+    figures.data_changed()
+
+    def not_in_the_request():
+        raise AssertionError("a slow figure was recounted inside the request")
+
+    assert figures.remember(key, not_in_the_request) == 1
+    assert len(background) == 1 and figures.stale_since() is not None
+    assert figures.remember(key, not_in_the_request) == 1  # one recount, not two
+    assert len(background) == 1
+    background.clear()  # that recount never ran; its lock belongs to a generation now gone
+    figures.reset_request_state()
+
+    figures.data_changed()
+    assert figures.remember(key, lambda: 2) == 1
+    _run(background)  # the recount finishes
+    figures.reset_request_state()
+    assert figures.remember(key, not_in_the_request) == 2
+    assert figures.stale_since() is None
+
+
+def test_fast_figure_after_a_write_is_recounted_in_the_request(db, background, monkeypatch):
+    key = "lindung:test-slow-2"
+    monkeypatch.setattr(figures, "SLOW_SECONDS", 60.0)
+    assert figures.remember(key, lambda: 1) == 1
+    figures.data_changed()
+    assert figures.remember(key, lambda: 2) == 2
+    assert background == [] and figures.stale_since() is None
+
+
+def test_recount_runs_in_the_requests_language(db, background, monkeypatch):
+    from django.utils import translation
+
+    key = "lindung:test-slow-3"
+    monkeypatch.setattr(figures, "SLOW_SECONDS", 0.0)
+    figures.remember(key, translation.get_language)
+    figures.data_changed()
+    with translation.override("en"):
+        figures.remember(key, translation.get_language)
+    with translation.override("id"):
+        _run(background)
+    figures.reset_request_state()
+    assert figures.remember(key, translation.get_language) == "en"
+
+
+def test_worklist_page_says_its_figures_are_being_recounted(client, users, background, monkeypatch):
+    monkeypatch.setattr(figures, "SLOW_SECONDS", 0.0)
+    admin = users["admin_kabupaten"]
+    client.force_login(admin)
+    first = client.get(reverse("worklists")).content.decode()
+    assert 'id="figures-stale"' not in first
+    m = enrol(testing.VILLAGE_A, admin)
+    second = client.get(reverse("worklists")).content.decode()
+    assert 'id="figures-stale"' in second and m.worker.name not in second
+    _run(background)
+    third = client.get(reverse("worklists")).content.decode()
+    assert 'id="figures-stale"' not in third and m.worker.name in third
