@@ -49,11 +49,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Scaling suite: 100k, 1M, 10M workers on SQLite and PostgreSQL (bench/suite.py); to run small:
-# make bench BENCH_ARGS="--sizes 100k --databases sqlite". `python -m bench` runs each module alone.
+# Scaling suite (bench/suite.py): coverage, import, funding optimiser and load at 100k, 1M, 10M
+# workers on SQLite and PostgreSQL (the optimiser once per size, up to 1M candidates); to run
+# small: make bench BENCHES=load BENCH_ARGS="--sizes 100k --databases sqlite". `python -m bench`
+# runs each module alone.
+BENCHES ?= coverage,import,optimiser,load
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python -m bench.suite $(BENCH_ARGS)
+	$(BIN)/python -m bench.suite --benches $(BENCHES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -9,13 +9,20 @@ smaller instances.
 
     .venv/bin/python bench/funding_optimiser_bench.py [--candidates 300000] [--runs 3]
     python -m bench funding -- --runs 3
+    .venv/bin/python bench/funding_optimiser_bench.py --candidates 100000 --no-mip --json
+
+`--json` prints one JSON object on stdout (the text report goes to stderr), with the peak
+memory (max RSS) of the process; `--no-mip` skips the exact-MIP gap section (minutes).
+`bench/suite.py` runs it with both.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -150,6 +157,10 @@ def timed_runs(fn, runs: int):
     return statistics.median(wall), statistics.median(cpu), wall, result
 
 
+def _pct(new: int, old: int) -> float:
+    return round(100 * (new - old) / old, 3) if old else 0.0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--candidates", type=int, default=300_000)
@@ -157,55 +168,125 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--mip-time", type=float, default=60.0)
+    parser.add_argument("--no-mip", action="store_true", help="skip the exact-MIP gap section")
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = parser.parse_args(argv)
+    # With --json, stdout carries only the JSON object, so a caller can parse it; the text
+    # report and HiGHS's banner (written by C code to file descriptor 1) go to stderr.
+    out = sys.stderr if args.json else sys.stdout
+    json_out = None
+    if args.json:
+        sys.stdout.flush()
+        json_out = os.fdopen(os.dup(1), "w")
+        os.dup2(2, 1)
+
+    def say(*parts: object) -> None:
+        print(*parts, file=out, flush=True)
+
     setup_django()
     from lindung.funding import optimiser as opt
 
-    print(f"# Funding optimiser: {args.villages} villages x {args.candidates:,} candidates")
-    for label, cut in (("base budgets", 0.0), ("all budgets cut by 20%", 0.2)):
+    say(f"# Funding optimiser: {args.villages} villages x {args.candidates:,} candidates")
+    scenarios: dict[str, dict] = {}
+    for key, label, cut in (
+        ("base", "base budgets", 0.0),
+        ("cut20", "all budgets cut by 20%", 0.2),
+    ):
         t0 = time.perf_counter()
         inst = make_instance(args.candidates, args.villages, args.seed, cut)
         build = time.perf_counter() - t0
-        print(
+        say(
             f"\n## {label}: {inst.m} sources, {len(inst.pair_src):,} eligible pairs "
             f"(instance built in {build:.1f} s)"
         )
         g_med, g_cpu, g_times, g = timed_runs(lambda inst=inst: opt.greedy(inst), args.runs)
         s_med, s_cpu, s_times, s = timed_runs(lambda inst=inst: opt.solve(inst), args.runs)
         assert not opt.check(inst, g.assign) and not opt.check(inst, s.assign)
-        print(
-            f"greedy   : objective {g.objective:,}  funded {(g.assign >= 0).sum():,}  "
+        g_funded, s_funded = int((g.assign >= 0).sum()), int((s.assign >= 0).sum())
+        say(
+            f"greedy   : objective {g.objective:,}  funded {g_funded:,}  "
             f"median {g_med:.2f} s wall / {g_cpu:.2f} s CPU  runs {[round(t, 2) for t in g_times]}"
         )
-        print(
-            f"optimiser: objective {s.objective:,}  funded {(s.assign >= 0).sum():,}  "
+        say(
+            f"optimiser: objective {s.objective:,}  funded {s_funded:,}  "
             f"median {s_med:.2f} s wall / {s_cpu:.2f} s CPU  "
             f"runs {[round(t, 2) for t in s_times]}  "
             f"classes {s.classes:,}  LP bound {s.upper_bound:,.0f}  "
             f"certified gap {100 * (s.gap or 0):.4f}%"
         )
-        print(
+        say(
             f"optimiser vs greedy: {100 * (s.objective - g.objective) / g.objective:+.2f}% "
-            f"objective, {int((s.assign >= 0).sum() - (g.assign >= 0).sum()):+,} funded"
+            f"objective, {s_funded - g_funded:+,} funded"
         )
+        scenarios[key] = {
+            "label": label,
+            "sources": inst.m,
+            "pairs": len(inst.pair_src),
+            "build_s": round(build, 2),
+            "greedy": {
+                "objective": g.objective,
+                "funded": g_funded,
+                "wall_s": round(g_med, 3),
+                "cpu_s": round(g_cpu, 3),
+                "wall_samples": [round(t, 3) for t in g_times],
+            },
+            "optimiser": {
+                "objective": s.objective,
+                "funded": s_funded,
+                "wall_s": round(s_med, 3),
+                "cpu_s": round(s_cpu, 3),
+                "wall_samples": [round(t, 3) for t in s_times],
+                "classes": s.classes,
+                "upper_bound": s.upper_bound,
+                "certified_gap_pct": round(100 * (s.gap or 0), 5),
+            },
+            "ratio": round(s_med / g_med, 2) if g_med else None,
+            "objective_gain_pct": _pct(s.objective, g.objective),
+            "funded_gain": s_funded - g_funded,
+        }
+        del inst, g, s  # the next scenario's instance would otherwise sit next to this one
 
-    print("\n## Optimality gap of LP+rounding against the exact class MIP (HiGHS)")
-    for n, v in ((5_000, 20), (30_000, 60), (100_000, 254)):
-        inst = make_instance(n, v, args.seed + n, 0.0)
-        t0 = time.perf_counter()
-        exact = opt.solve(inst, exact=True, mip_gap=1e-9, time_limit=args.mip_time)
-        te = time.perf_counter() - t0
-        lp = opt.solve(inst)
-        best = max(exact.objective, lp.objective)
-        bound = min(exact.upper_bound, lp.upper_bound)
-        gap = 100 * (best - lp.objective) / best
-        proven = 100 * (bound - lp.objective) / bound
-        print(
-            f"{v} villages x {n:,}: MIP {exact.objective:,} ({te:.1f} s, bound "
-            f"{exact.upper_bound:,.0f})  LP+round {lp.objective:,} ({lp.seconds:.1f} s)  "
-            f"gap to best known {gap:.4f}%  proven gap <= {proven:.4f}%  "
-            f"greedy {opt.greedy(inst).objective:,}"
-        )
+    mip: list[dict] = []
+    if not args.no_mip:
+        say("\n## Optimality gap of LP+rounding against the exact class MIP (HiGHS)")
+        for n, v in ((5_000, 20), (30_000, 60), (100_000, 254)):
+            inst = make_instance(n, v, args.seed + n, 0.0)
+            t0 = time.perf_counter()
+            exact = opt.solve(inst, exact=True, mip_gap=1e-9, time_limit=args.mip_time)
+            te = time.perf_counter() - t0
+            lp = opt.solve(inst)
+            best = max(exact.objective, lp.objective)
+            bound = min(exact.upper_bound, lp.upper_bound)
+            gap = 100 * (best - lp.objective) / best
+            proven = 100 * (bound - lp.objective) / bound
+            greedy_obj = opt.greedy(inst).objective
+            say(
+                f"{v} villages x {n:,}: MIP {exact.objective:,} ({te:.1f} s, bound "
+                f"{exact.upper_bound:,.0f})  LP+round {lp.objective:,} ({lp.seconds:.1f} s)  "
+                f"gap to best known {gap:.4f}%  proven gap <= {proven:.4f}%  "
+                f"greedy {greedy_obj:,}"
+            )
+            mip.append(
+                {"candidates": n, "villages": v, "mip_objective": exact.objective,
+                 "mip_s": round(te, 2), "lp_objective": lp.objective,
+                 "gap_to_best_pct": round(gap, 5), "proven_gap_pct": round(proven, 5),
+                 "greedy_objective": greedy_obj}
+            )  # fmt: skip
+
+    # ru_maxrss is in KiB on Linux: the whole process (Django, numpy, HiGHS), both scenarios.
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    say(f"\npeak memory (max RSS of this process): {peak_mib:,.0f} MiB")
+    if json_out is not None:
+        result = {
+            "candidates": args.candidates,
+            "villages": args.villages,
+            "runs": args.runs,
+            "seed": args.seed,
+            "peak_mib": round(peak_mib),
+            "scenarios": scenarios,
+            "mip_gap": mip or None,
+        }
+        print(json.dumps(result, ensure_ascii=False), file=json_out, flush=True)
     return 0
 
 

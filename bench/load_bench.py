@@ -1,18 +1,28 @@
-"""Load test: gunicorn on loopback, N concurrent users on dashboard and list pages.
+"""Load test: nginx + gunicorn on loopback, N concurrent users on dashboard and list pages.
 
 python -m bench load -- --workers 100000 --connections 50 --duration 60 --runs 3
 
-Builds (once) a SQLite database with `lindung demo`, starts gunicorn on 127.0.0.1, signs in
+Builds (once) a SQLite database with `lindung demo`, starts gunicorn on 127.0.0.1 behind nginx
+(the proxy settings of deploy/nginx.conf, plain HTTP; `--front none` = wrk straight to gunicorn,
+whose gthread workers then hold the idle keep-alive connections of users who are reading: that
+alone added a p99 of 2-3 s in think-time runs, p95 919 ms vs 44 ms with nginx), signs in
 as the demo admin, checks every page answers 200 with that session (not a redirect to the
 login page), warms up, and drives the pages with wrk (Debian package, installed if missing)
 `--runs` times. Reports throughput, p50/p95/p99 latency and errors of each run and their median,
 with the load average; then checks that a login brute force is throttled. The median line is
-appended to bench/RESULTS.md under "Load".
+appended to bench/RESULTS.md under "Load" (not with `--no-append`).
+
+`--database-url URL` measures an existing data set instead (bench/suite.py passes the one its
+coverage benchmark built): no demo is built, the database is migrated and the demo accounts
+are created or refreshed (`lindung.core.demo.users.ensure_demo_users`); `--workers` then only
+labels the result. `--json` prints one JSON object on stdout (median and every run) and sends
+the text report to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -26,6 +36,7 @@ import urllib.parse
 import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import TextIO
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -33,6 +44,22 @@ OUT = HERE / "out"
 BIN = Path(sys.executable).parent
 PATHS = ["/", "/pekerja/", "/kepesertaan/", "/cakupan/52.03/", "/daftar-kerja/"]
 DEMO_USER, DEMO_PASSWORD = "admin", "Lombok-Timur-2026"
+# The text report and child processes' output: stdout (None: inherited), stderr with --json so
+# stdout carries only the JSON.
+LOG: TextIO | None = None
+
+# Demo accounts in a data set not built by `lindung demo`: the admin (whole regency, the widest
+# scope) signs in for the measurement and "bpjs" takes the brute-force check. A real account
+# with one of these names is left alone by ensure_demo_users, so it is refused here.
+ENSURE_USERS = """
+from lindung.accounts.models import Role
+from lindung.core.demo.users import ensure_demo_users
+logins = {login.user.username: login for login in ensure_demo_users()}
+for name in ("admin", "bpjs"):
+    assert logins[name].is_demo, f"{name!r} is a real account, not a demo one"
+admin = logins["admin"].user
+assert admin.role == Role.ADMIN_KABUPATEN and admin.area_id == "52.03", (admin.role, admin.area_id)
+"""
 
 LUA = """
 local paths = {%(paths)s}
@@ -74,7 +101,7 @@ def _env(db_url: str) -> dict[str, str]:
 
 
 def _run(env, *args) -> None:
-    subprocess.run([str(BIN / "lindung"), *args], env=env, check=True, cwd=ROOT)
+    subprocess.run([str(BIN / "lindung"), *args], env=env, check=True, cwd=ROOT, stdout=LOG)
 
 
 def _free_port() -> int:
@@ -125,6 +152,7 @@ def _login(base: str, username: str, password: str) -> tuple[int, str | None]:
 
 
 def main(argv: list[str]) -> int:
+    global LOG
     parser = argparse.ArgumentParser(prog="bench load")
     parser.add_argument("--workers", type=int, default=100_000, help="demo workers to load")
     parser.add_argument("--connections", type=int, default=50)
@@ -139,52 +167,79 @@ def main(argv: list[str]) -> int:
         metavar="MIN-MAX",
         help="think time in ms between one user's requests (e.g. 1000-5000); none by default",
     )
+    parser.add_argument(
+        "--database-url",
+        help="measure this existing data set (no demo build; migrate + demo accounts only)",
+    )
+    parser.add_argument(
+        "--front",
+        choices=("nginx", "none"),
+        default="nginx",
+        help="nginx in front of gunicorn as in deploy/ (default), or wrk straight to gunicorn",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.add_argument("--no-append", action="store_true", help="leave bench/RESULTS.md alone")
     args = parser.parse_args(argv)
+    if args.json:
+        LOG = sys.stderr
 
     if shutil.which("wrk") is None:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=LOG)
+    if args.front == "nginx" and shutil.which("nginx") is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, stdout=LOG)
     if not (BIN / "gunicorn").exists():
-        subprocess.run([str(BIN / "pip"), "install", "-q", "gunicorn"], check=True)
+        subprocess.run([str(BIN / "pip"), "install", "-q", "gunicorn"], check=True, stdout=LOG)
 
-    OUT.mkdir(exist_ok=True)
-    db_path = OUT / f"load-{args.workers}.sqlite3"
-    db_url = f"sqlite:///{db_path}"
-    env = _env(db_url)
-    if args.rebuild and db_path.exists():
-        db_path.unlink()
-    if not db_path.exists():
-        started = time.perf_counter()
-        _run(env, "setup")
-        _run(env, "demo", "--workers", str(args.workers), "--seed", "1")
-        print(f"data set built in {time.perf_counter() - started:.0f} s")
+    cache_dir = None
+    if args.database_url:
+        env = _env(args.database_url)
+        # The figures cache (var/cache by default) is keyed by user id and area, not by
+        # database: counts cached for another data set would be served as this one's.
+        cache_dir = tempfile.mkdtemp(prefix="lindung-load-cache-")
+        env["CACHE_DIR"] = cache_dir
+        _run(env, "migrate", "--noinput")
+        _run(env, "shell", "-c", ENSURE_USERS)
     else:
-        _run(env, "migrate", "--noinput")  # a reused data set gets new indexes too
+        OUT.mkdir(exist_ok=True)
+        db_path = OUT / f"load-{args.workers}.sqlite3"
+        env = _env(f"sqlite:///{db_path}")
+        if args.rebuild and db_path.exists():
+            db_path.unlink()
+        if not db_path.exists():
+            started = time.perf_counter()
+            _run(env, "setup")
+            _run(env, "demo", "--workers", str(args.workers), "--seed", "1")
+            print(f"data set built in {time.perf_counter() - started:.0f} s", file=LOG)
+        else:
+            _run(env, "migrate", "--noinput")  # a reused data set gets new indexes too
 
     # Lockouts left by an earlier run's brute-force check would refuse the first attempt too.
     _run(env, "axes_reset")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "lindung.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(args.gunicorn_workers),
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-            # Browsers (and nginx in front) keep connections open between pages; gunicorn's
-            # 2 s default would close them during a user's think time.
-            "--keep-alive",
-            "75",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    app_port = _free_port() if args.front == "nginx" else port
+    command = [
+        str(BIN / "gunicorn"),
+        "lindung.wsgi:application",
+        "-b",
+        f"127.0.0.1:{app_port}",
+        "-w",
+        str(args.gunicorn_workers),
+        "--threads",
+        "2",
+        "--log-level",
+        "warning",
+        "--access-logfile",
+        "/dev/null",
+    ]
+    if args.front == "none":
+        # Browsers keep connections open between pages; gunicorn's 2 s default would close
+        # them during a user's think time. Behind nginx the clients' keep-alive is nginx's.
+        command += ["--keep-alive", "75"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=LOG)
+    front = _start_nginx(port, app_port) if args.front == "nginx" else None
     try:
+        _wait(f"http://127.0.0.1:{app_port}/masuk/")  # gunicorn first: nginx answers 502
         _wait(base + "/masuk/")
         status, session = _login(base, DEMO_USER, DEMO_PASSWORD)
         if not session:
@@ -207,12 +262,17 @@ def main(argv: list[str]) -> int:
             r["load"] = os.getloadavg()[0]
             r["load_before"] = load_before
             runs.append(r)
-            print(f"run {i + 1}: " + _describe(r), flush=True)
+            print(f"run {i + 1}: " + _describe(r), file=LOG, flush=True)
         # Brute force: wrong passwords for one user from one address are refused (HTTP 429).
         codes = [_login(base, "bpjs", f"salah-{i}")[0] for i in range(7)]
     finally:
+        if front is not None:
+            front.terminate()
+            front.wait(timeout=30)
         server.terminate()
         server.wait(timeout=30)
+        if cache_dir:
+            shutil.rmtree(cache_dir, ignore_errors=True)
 
     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     errors = sum(r["errors"] for r in runs)
@@ -224,13 +284,87 @@ def main(argv: list[str]) -> int:
         f"| {median['p99'] / 1000:.0f} | {errors} | {load_before:.1f} / {median['load']:.1f} "
         f"| {codes} |"
     )
-    print("pages:", ", ".join(PATHS))
-    print("median: " + _describe(median))
-    print(line)
-    _append_results(line)
+    print("pages:", ", ".join(PATHS), file=LOG)
+    print("median: " + _describe(median), file=LOG)
+    print(line, file=LOG)
+    if not args.no_append:
+        _append_results(line)
     throttled = codes[-1] == 429 and codes[0] == 200
-    print("brute force throttled:", throttled)
+    print("brute force throttled:", throttled, file=LOG)
+    if args.json:
+        result = {
+            "workers": args.workers,
+            "connections": args.connections,
+            "think_ms": args.think or None,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "gunicorn_workers": args.gunicorn_workers,
+            "front": args.front,
+            "pages": PATHS,
+            "median": _figures(median),
+            "runs": [_figures(r) for r in runs],
+            "errors": errors,  # all runs together
+            "load_before": load_before,
+            "login_codes": codes,
+            "throttled": throttled,
+        }
+        print(json.dumps(result), flush=True)
     return 0 if errors == 0 and throttled else 1
+
+
+NGINX_CONF = """
+daemon off;
+user root;
+worker_processes 1;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    proxy_temp_path %(dir)s/proxy;
+    fastcgi_temp_path %(dir)s/fastcgi;
+    uwsgi_temp_path %(dir)s/uwsgi;
+    scgi_temp_path %(dir)s/scgi;
+    keepalive_timeout 75s;
+    server {
+        listen 127.0.0.1:%(port)d;
+        client_max_body_size 60m;
+        proxy_read_timeout 180s;
+        location / {
+            proxy_pass http://127.0.0.1:%(app_port)d;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }
+    }
+}
+"""
+
+
+def _start_nginx(port: int, app_port: int) -> subprocess.Popen:
+    """nginx on `port` proxying to gunicorn, with the proxy settings of deploy/nginx.conf
+    (plain HTTP on loopback: no TLS to measure here)."""
+    where = tempfile.mkdtemp(prefix="lindung-load-nginx-")
+    conf = Path(where, "nginx.conf")
+    conf.write_text(NGINX_CONF % {"dir": where, "port": port, "app_port": app_port})
+    return subprocess.Popen(["nginx", "-c", str(conf), "-p", where], stdout=LOG, stderr=LOG)
+
+
+def _figures(r: dict) -> dict:
+    """One run (or the median) in the JSON: wrk's latencies are microseconds."""
+    return {
+        "rps": round(r["rps"], 2),
+        "requests": r["requests"],
+        "p50_ms": round(r["p50"] / 1000, 1),
+        "p95_ms": round(r["p95"] / 1000, 1),
+        "p99_ms": round(r["p99"] / 1000, 1),
+        "max_ms": round(r["max"] / 1000, 1),
+        "errors": r["errors"],
+        "errors_http": r["errors_http"],
+        "errors_socket": r["errors_socket"],
+        "load": r["load"],
+    }
 
 
 def _delay(think: str) -> str:
