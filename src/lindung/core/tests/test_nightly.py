@@ -13,6 +13,7 @@ def test_nightly_runs_every_step(tmp_path, settings):
     settings.VAR_DIR = tmp_path
     testing.load_lombok_timur()
     worker = testing.make_worker(testing.VILLAGE_A)
+    testing.make_user("admin_kabupaten", testing.REGENCY)
     # Paid until long ago: the lapse rule must end it.
     membership = Membership.objects.create(
         worker=worker,
@@ -28,4 +29,5 @@ def test_nightly_runs_every_step(tmp_path, settings):
     assert membership.status == "berakhir"
     assert list((tmp_path / "backup").glob("*.dump"))
     assert "berkas impor: 0 pekerjaan" in out.getvalue()  # the retention step ran
+    assert "Angka dihitung untuk 1 pengguna" in out.getvalue()  # the warm-up step ran
     assert "Pekerjaan malam selesai." in out.getvalue()
