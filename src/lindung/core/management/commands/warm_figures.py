@@ -1,4 +1,4 @@
-"""`lindung warm_figures`: count today's home and worklist figures of regency and kecamatan users."""
+"""`lindung warm_figures`: count the day's home and worklist figures above village level."""
 
 from django.core.management.base import BaseCommand
 
