@@ -147,15 +147,16 @@ def villages() -> list[tuple[str, str, str]]:
     return [(code, name, kec[code[:8]]) for code, name, *_ in rows if code.count(".") == 3]
 
 
-def generate(n: int, seed: int = 4):
-    """Yield (clean, messy) rows: clean = typed values, messy = what a village sheet holds."""
+def generate(n: int, seed: int = 4, start: int = 0):
+    """Yield (clean, messy) rows: clean = typed values, messy = what a village sheet holds.
+    `start`: row number (and NIK serial) of the first row, for the later files of a series."""
     sys.path.insert(0, str(ROOT / "src"))
     from lindung.workers.nik import compose_nik
 
     rnd = random.Random(seed)
     vill = villages()
     people: list[tuple] = []
-    for i in range(n):
+    for i in range(start, start + n):
         roll = rnd.random()
         if people and roll < 0.005:  # same NIK typed twice
             clean = rnd.choice(people)
@@ -244,13 +245,13 @@ def generate(n: int, seed: int = 4):
         yield clean, messy
 
 
-def write_csv(path: Path, n: int) -> None:
+def write_csv(path: Path, n: int, seed: int = 4, start: int = 0) -> None:
     import csv
 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(HEADER)
-        for _clean, messy in generate(n):
+        for _clean, messy in generate(n, seed, start):
             writer.writerow(messy)
 
 

@@ -18,8 +18,10 @@ reused when it already holds N rows) and runs, each in a fresh process, the benc
   same file for both databases) into a fresh copy of a migrated database holding the Lombok
   Timur areas (a copied SQLite file, or `CREATE DATABASE ... TEMPLATE bench_import_template`
   on PostgreSQL), the dry run, and polars only reading the same file (the baseline); peak
-  memory is the importing process's (the PostgreSQL server's is not in it); skipped above
-  --import-max rows (the file is read into memory);
+  memory is the importing process's (the PostgreSQL server's is not in it); above the
+  importer's one-file limit (lindung.imports.readers.MAX_ROWS, 2M rows) the rows come as files
+  of that size committed one after the other into the same database; skipped above
+  --import-max rows;
 * storage: bytes per worker and per membership row (`pg_total_relation_size` on PostgreSQL,
   the `dbstat` table on SQLite), used by docs/national-scale.md;
 * load (`bench/load_bench.py --database-url ...`): gunicorn + wrk against the coverage data set
@@ -270,24 +272,46 @@ def scratch_copy(database: str, template: str, name: str):
             pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
-def bench_import(database: str, n: int, runs: int) -> dict:
+def import_file_rows() -> int:
+    """Most rows the importer accepts in one file (it refuses bigger files)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from lindung.imports.readers import MAX_ROWS
+
+    return MAX_ROWS
+
+
+def generated_csv(name: str, n: int, seed: int = 4, start: int = 0) -> Path:
+    """The seeded CSV of n rows, written once under var/bench_scaling/."""
     from bench import import_bench
 
-    csv_file = WORK / f"workers_{label(n)}.csv"
+    csv_file = WORK / name
     if not csv_file.exists():
         print(f"  membuat {csv_file.name} …", flush=True)
         partial = csv_file.with_suffix(".part")
-        import_bench.write_csv(partial, n)  # seeded: the same rows every time
+        import_bench.write_csv(partial, n, seed, start)  # seeded: the same rows every time
         partial.replace(csv_file)
+    return csv_file
+
+
+def import_worker(mode: str, csv_file: Path, db: str) -> dict:
+    proc = run([sys.executable, "-m", "bench.import_bench", "--worker", mode, str(csv_file), db, "0"])  # fmt: skip
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if mode != "polars" and not result.get("accepted"):
+        raise RuntimeError(f"import of {csv_file.name} accepted no row: {result}")
+    return result
+
+
+def bench_import(database: str, n: int, runs: int) -> dict:
+    if n > import_file_rows():
+        return bench_import_in_files(database, n, runs)
+    csv_file = generated_csv(f"workers_{label(n)}.csv", n)
     template = import_template(database)
     load_before = load_average()
     samples: dict[str, list[dict]] = {"commit": [], "dry": [], "polars": []}
     for i in range(runs):
         for mode in samples:
             with scratch_copy(database, template, f"import_run_{mode}_{i}") as db:
-                proc = run([sys.executable, "-m", "bench.import_bench", "--worker", mode,
-                            str(csv_file), db, "0"])  # fmt: skip
-            samples[mode].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                samples[mode].append(import_worker(mode, csv_file, db))
     committed = samples["commit"][0]
     if committed.get("in_db") != committed.get("accepted"):
         raise RuntimeError(f"import {database}: {committed} (in_db != accepted)")
@@ -307,6 +331,58 @@ def bench_import(database: str, n: int, runs: int) -> dict:
         "rows_per_s": round(n / commit_s),
         "peak_mib": round(max(med("commit", "peak_mib"), med("dry", "peak_mib"))),
         "csv_mib": round(csv_file.stat().st_size / 2**20, 1),
+        "load": f"{load_before} → {load_average()}",
+    }
+
+
+def bench_import_in_files(database: str, n: int, runs: int) -> dict:
+    """n rows above the one-file limit arrive as several village/kecamatan lists: files of the
+    largest accepted size (different seeds and NIK serials), committed one after the other into
+    the same database, so the last file is checked against and written next to the rows of all
+    the earlier ones. No dry run (it would only repeat the first file's); the baseline is polars
+    reading every file."""
+    per_file = import_file_rows()
+    count = -(-n // per_file)
+    files = [
+        generated_csv(f"workers_{label(n)}_{k + 1}of{count}.csv", per_file, 4 + k, k * per_file)
+        for k in range(count)
+    ]
+    template = import_template(database)
+    load_before = load_average()
+    totals, per_run_files, peaks, accepted, in_db = [], [], [], 0, 0
+    for i in range(runs):
+        with scratch_copy(database, template, f"import_files_{i}") as db:
+            seconds, accepted = [], 0
+            for csv_file in files:
+                result = import_worker("commit", csv_file, db)
+                seconds.append(result["seconds"])
+                peaks.append(result["peak_mib"])
+                accepted += result["accepted"]
+                if result["in_db"] != accepted:
+                    raise RuntimeError(
+                        f"import {database} {csv_file.name}: {result}, {accepted} accepted so far"
+                    )
+                in_db = result["in_db"]
+        totals.append(sum(seconds))
+        per_run_files.append(seconds)
+    polars_s = sum(import_worker("polars", f, template)["seconds"] for f in files)
+    commit_s = statistics.median(totals)
+    median_run = per_run_files[totals.index(commit_s)] if commit_s in totals else per_run_files[0]
+    return {
+        "rows": n,
+        "accepted": accepted,
+        "in_db": in_db,
+        "files": count,
+        "file_rows": per_file,
+        "file_s": [round(x, 2) for x in median_run],
+        "commit_s": round(commit_s, 2),
+        "commit_samples": [round(x, 2) for x in totals],
+        "dry_s": None,
+        "polars_s": round(polars_s, 3),
+        "ratio": round(commit_s / polars_s, 1),
+        "rows_per_s": round(n / commit_s),
+        "peak_mib": round(max(peaks)),
+        "csv_mib": round(sum(f.stat().st_size for f in files) / 2**20, 1),
         "load": f"{load_before} → {load_average()}",
     }
 
@@ -518,6 +594,14 @@ def fmt_ms(ms: float | None) -> str:
     return f"{ms / 1000:.1f} s" if ms >= 10_000 else f"{ms:,.0f} ms"
 
 
+def files_note(r: dict) -> str:
+    """'5 files × 2,000,000: 40.1, 44.0, … s; ' for an import made of several files."""
+    if not r.get("files"):
+        return ""
+    times = ", ".join(f"{x:g}" for x in r["file_s"])
+    return f"{r['files']} files × {r['file_rows']:,}: {times} s; "
+
+
 def growth(value: float | None, first: float | None) -> str:
     if not value or not first:
         return ""
@@ -575,8 +659,8 @@ def section(
                 continue
             first = first or r
             imp_rows.append(
-                f"| {names[database]} | {n:,} ({r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
-                f"{r['rows_per_s']:,}/s | {r['dry_s']} s | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
+                f"| {names[database]} | {n:,} ({files_note(r)}{r['csv_mib']} MiB) | {r['accepted']:,} | {r['commit_s']} s{growth(r['commit_s'], first['commit_s'])} | "
+                f"{r['rows_per_s']:,}/s | {'–' if r['dry_s'] is None else str(r['dry_s']) + ' s'} | {r['polars_s']} s | ×{r['ratio']} | {r['peak_mib']:,} MiB | {r['load']} | {r['measured_at']} {r.get('code', '')} |"
             )
     for database in databases:
         for n in planned:
@@ -782,8 +866,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--databases", default="sqlite,postgresql")
     ap.add_argument("--benches", default=DEFAULT_BENCHES, help=DEFAULT_BENCHES)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--import-max", type=parse_size, default=parse_size("1M"),
-                    help="largest CSV imported (the import reads the whole file into memory)")  # fmt: skip
+    ap.add_argument("--import-max", type=parse_size, default=parse_size("10M"),
+                    help="most rows imported (above 2M: in files of 2M rows into one database)")  # fmt: skip
     ap.add_argument("--load-duration", type=int, default=60, help="seconds of each load run")
     ap.add_argument("--reuse-snapshots", action="store_true",
                     help="coverage: re-measure dashboard and naive aggregate on existing data sets without a new full refresh (the last refresh figure is kept)")  # fmt: skip
