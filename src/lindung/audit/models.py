@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.choices import ChoiceLabels
 
-class AccessLog(models.Model):
+
+class AccessLog(ChoiceLabels, models.Model):
     class Action(models.TextChoices):
         EXPORT = "export", _("Ekspor")
         VIEW_FULL = "view_full", _("Lihat data lengkap")

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.choices import ChoiceLabels
+
 
 class ClaimType(models.TextChoices):
     JKK = "JKK", _("JKK (kecelakaan kerja)")
@@ -184,7 +186,7 @@ class ClaimsSettings(models.Model):
         return obj
 
 
-class Claim(models.Model):
+class Claim(ChoiceLabels, models.Model):
     membership = models.ForeignKey(
         "enrollment.Membership",
         verbose_name=_("kepesertaan"),

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.choices import ChoiceLabels
+
 
 class GradeBand(models.Model):
     """One grade (sangat rendah / rendah / sedang / tinggi) from `min_percent` up.
@@ -297,7 +299,7 @@ def _report_path(job, filename: str) -> str:
     return f"reports/{job.pk}/{filename}"
 
 
-class ReportJob(models.Model):
+class ReportJob(ChoiceLabels, models.Model):
     """A monthly UCJ report or Paritrana dossier made in the background (`reportjobs`).
 
     Its file is made with the requester's scope and only they may download it.

@@ -76,9 +76,28 @@ def _period(request, key: str = "bulan", default: dt.date | None = None) -> dt.d
 
 
 def people_url(code: str, period: dt.date, kind: str = "aktif", **extra) -> str:
+    return _people_base(code) + _people_query(period, kind, **extra)
+
+
+def _people_base(code: str) -> str:
+    return reverse("coverage:people", args=[code])
+
+
+def _people_query(period: dt.date, kind: str, **extra) -> str:
     params = {"bulan": period.strftime("%Y-%m"), "jenis": kind}
     params.update({k: v for k, v in extra.items() if v not in (None, "")})
-    return reverse("coverage:people", args=[code]) + "?" + urlencode(params)
+    return "?" + urlencode(params)
+
+
+def _link_indicators(indicators, period: dt.date) -> None:
+    """People and dashboard links of every area row (URLs reversed once per area, not per
+    link: a regency's dashboard has ~90 of them)."""
+    for ind in indicators:
+        people = _people_base(ind.code)
+        ind.extra["people_url"] = people + _people_query(period, "aktif")
+        ind.extra["risk_url"] = people + _people_query(period, "risiko")
+        ind.extra["new_url"] = people + _people_query(period, "baru")
+        ind.extra["dashboard_url"] = reverse("coverage:dashboard", args=[ind.code])
 
 
 def _claims_url(code: str, period: dt.date) -> str | None:
@@ -119,17 +138,14 @@ def area_dashboard(request, code: str):
         area,
         lambda: dash.dashboard(request.user, area, period),
     )
-    for ind in [data["head"], *data["children"]]:
-        ind.extra["people_url"] = people_url(ind.code, period)
-        ind.extra["risk_url"] = people_url(ind.code, period, "risiko")
-        ind.extra["new_url"] = people_url(ind.code, period, "baru")
-        ind.extra["dashboard_url"] = reverse("coverage:dashboard", args=[ind.code])
+    _link_indicators([data["head"], *data["children"]], period)
+    people = _people_base(area.code)
     for row in data["by_sector"]:
-        row["url"] = people_url(area.code, period, sektor=row["key"])
+        row["url"] = people + _people_query(period, "aktif", sektor=row["key"])
     for row in data["by_funding"]:
-        row["url"] = people_url(area.code, period, dana=row["key"])
+        row["url"] = people + _people_query(period, "aktif", dana=row["key"])
     for row in data["statuses"]:
-        row["url"] = people_url(area.code, period, "status", status=row["status"])
+        row["url"] = people + _people_query(period, "status", status=row["status"])
     chart = {
         "labels": [p["period"].strftime("%Y-%m") for p in data["trend"]],
         "lindung": [p["lindung"] for p in data["trend"]],

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.choices import ChoiceLabels
+
 
 class MembershipStatus(models.TextChoices):
     DIDATA = "didata", _("Didata")
@@ -49,7 +51,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     worker = models.ForeignKey(
         "workers.Worker", on_delete=models.PROTECT, related_name="memberships"
     )

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.choices import ChoiceLabels
 from lindung.enrollment.models import FundingType
 
 from .wadah import WadahCode
@@ -159,7 +160,7 @@ class RenewalBatch(models.Model):
         return f"{self.source} · {self.created_at:%d-%m-%Y}"
 
 
-class Commitment(models.Model):
+class Commitment(ChoiceLabels, models.Model):
     """A membership financed by a source for `months` contribution months from `start_month`."""
 
     source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="commitments")

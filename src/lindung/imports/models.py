@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.choices import ChoiceLabels
+
 
 class ImportRule(models.Model):
     """Numbers the import checks rows against, versioned by effective date.
@@ -38,7 +40,7 @@ class ImportRule(models.Model):
         return f"{self.effective_from:%d-%m-%Y}: {self.min_age}–{self.max_age or '…'}"
 
 
-class ImportJob(models.Model):
+class ImportJob(ChoiceLabels, models.Model):
     """One uploaded worker list and its way through validation and commit (runs in background)."""
 
     class Status(models.TextChoices):

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.choices import ChoiceLabels
+
 
 class OutreachPolicy(models.Model):
     """Local policy numbers (not regulation), versioned by effective date; data, not code."""
@@ -129,7 +131,7 @@ class ActivityKind(models.TextChoices):
     FARMER_GROUP = "farmer_group", _("Kelompok tani")
 
 
-class Activity(models.Model):
+class Activity(ChoiceLabels, models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="activities")
     # Denormalised from the team so that scoping, flags and reports need no join.
     village = models.ForeignKey(

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core.choices import ChoiceLabels
+
 
 class Sector(models.Model):
     """Configurable occupation list; `priority` orders who is funded first (1 = first)."""
@@ -29,7 +31,7 @@ class Sex(models.TextChoices):
     PEREMPUAN = "P", _("Perempuan")
 
 
-class Worker(models.Model):
+class Worker(ChoiceLabels, models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
