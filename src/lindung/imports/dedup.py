@@ -62,6 +62,10 @@ class DuplicateFinder:
     def add_existing(self, worker_id: int, nik: str, name: str, birth: dt.date, village: str):
         self.blocks[(birth, village)].append(Candidate(worker_id, nik, name, False))
 
+    def has_block(self, birth: dt.date, village: str) -> bool:
+        """Someone (registered, or an earlier row) was already seen in this block."""
+        return bool(self.blocks.get((birth, village)))
+
     def check(self, row: int, nik: str, name: str, birth: dt.date, village: str) -> Pair | None:
         """Compare with everything seen before in the block, then remember this row."""
         block = self.blocks[(birth, village)]

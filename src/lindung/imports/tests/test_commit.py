@@ -188,3 +188,44 @@ def test_bulk_commit_rebuilds_every_index_and_a_crash_keeps_them(monkeypatch, bu
         cursor.execute("PRAGMA integrity_check")
         assert cursor.fetchone()[0] == "ok"
     assert Worker.objects.filter(name=rows[5]["Nama Lengkap"]).count() == 1
+
+
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_possible_duplicates_are_the_same_whatever_the_village_batch(monkeypatch, batch):
+    from lindung.imports import pipeline
+
+    monkeypatch.setattr(pipeline, "DUPLICATE_VILLAGE_BATCH", batch)
+    born = dt.date(1984, 2, 3)
+    tanjung = {"Desa/Kelurahan": "Tanjung Luar", "Kecamatan": "Keruak"}
+    pancor = {"Desa/Kelurahan": "Pancor", "Kecamatan": "Selong"}
+    run_import(
+        "a.csv",
+        csv_bytes(
+            [
+                person(birth=born, name="Muhammad Zainul Arifin", serial=301),
+                person(birth=born, name="Baiq Nurul Aini", serial=302, sex="P", **tanjung),
+            ]
+        ),
+        commit=True,
+        today=TODAY,
+    )
+    registered = dict(Worker.objects.values_list("name", "pk"))
+    rows = [
+        person(birth=born, name="Lalu Pancor Hamdi", serial=311, **pancor),
+        person(birth=born, name="Baiq Nur Aini", serial=312, sex="P", **tanjung),  # registry
+        person(birth=born, name="Muhamad Zainul Arifin", serial=313),  # registry, Danggen
+        person(birth=born, name="Lalu Pancor Hamdy", serial=314, **pancor),  # row 2 in file
+        person(birth=born, name="Rukmini", serial=315, sex="P", **tanjung),  # nobody like her
+    ]
+    outcome, _ = run_import("b.csv", csv_bytes(rows), commit=True, today=TODAY)
+    assert [(w.row, w.code) for w in outcome.warnings] == [
+        (3, "possible_duplicate"),
+        (4, "possible_duplicate"),
+        (5, "possible_duplicate"),
+    ]
+    found = [(p.row, p.other.in_file, p.other.key) for p in outcome.pairs]
+    assert found == [
+        (3, False, registered["Baiq Nurul Aini"]),
+        (4, False, registered["Muhammad Zainul Arifin"]),
+        (5, True, 2),
+    ]
