@@ -6,7 +6,7 @@ The code is a path (52.03.07.1001 lies under 52.03.07 under 52.03 under 52), so
 
 import functools
 
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +32,13 @@ class AreaKind(models.TextChoices):
 class AreaQuerySet(models.QuerySet):
     def within(self, code: str) -> "AreaQuerySet":
         """The area itself and everything below it."""
-        return self.filter(models.Q(code=code) | models.Q(code__startswith=code + "."))
+        below = models.Q(code__startswith=code + ".")
+        if connections[self.db].vendor == "sqlite":
+            # SQLite's LIKE ignores case, so it cannot search the primary key's index; the
+            # same prefix as a range can ('/' follows '.'; SQLite compares bytes). Not on
+            # PostgreSQL: a locale collation may order punctuation differently.
+            below &= models.Q(code__gt=code + ".", code__lt=code + "/")
+        return self.filter(models.Q(code=code) | below)
 
     def villages(self) -> "AreaQuerySet":
         return self.filter(level=AreaLevel.DESA)

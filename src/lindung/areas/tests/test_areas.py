@@ -73,3 +73,15 @@ def test_area_page_is_scoped(client, users, other_village_operator):
     page = client.get("/wilayah/52.03.07/")
     assert page.status_code == 200
     assert "Danggen Timur" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_within_is_the_area_and_exactly_the_codes_below_it():
+    load_areas(prefix="52")  # all of NTB: 52.01 … 52.72, so 52.0x and 52.7x neighbour each other
+    codes = list(Area.objects.values_list("code", flat=True))
+    for code in ["52", "52.03", "52.03.07", "52.03.07.2012", "52.7", "52.0", "99"]:
+        expected = sorted(c for c in codes if c == code or c.startswith(code + "."))
+        found = sorted(Area.objects.within(code).values_list("code", flat=True))
+        assert found == expected, code
+    assert Area.objects.within("52.03").count() == 1 + 21 + 254
+    assert not Area.objects.within("52.0").exists()  # a prefix of codes, not an area above them
