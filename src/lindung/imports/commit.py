@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.core.figures import data_changed
+from lindung.core.sqlite import large_sqlite_cache
 from lindung.workers.models import Worker
 
 from .dedup import Pair
@@ -212,12 +213,9 @@ def commit_outcome(
     )
     hist_sql_head_any = hist_sql_head + "= ANY(%s)"
     reason = f"impor #{job.pk}" if job else "impor berkas"
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # Keep the indexes of a large registry in memory during the bulk insert.
-            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     niks_all = frame["nik"]
-    with transaction.atomic():
+    # The indexes of a large registry stay in memory during the bulk insert (SQLite).
+    with large_sqlite_cache(SQLITE_CACHE_KIB), transaction.atomic():
         with connection.cursor() as cursor:
             rebuilt = _drop_indexes_for_bulk(cursor, total)
             for start in range(0, total, CHUNK):

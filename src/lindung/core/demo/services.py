@@ -11,7 +11,6 @@ import random
 import time
 import zoneinfo
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from lindung.areas.models import Area
 from lindung.areas.services import load_areas
+from lindung.core.sqlite import large_sqlite_cache
 from lindung.enrollment.models import (
     EndReason,
     Membership,
@@ -77,24 +77,6 @@ class _Clock:
             tzinfo=self.tz,
         )
         return min(moment, self.now)
-
-
-@contextmanager
-def _large_sqlite_cache(kib: int = 256 * 1024) -> Iterator[None]:
-    """SQLite keeps only 2 MB of pages by default; inserting 100,000 rows into tables with
-    several random-key indexes (NIK, name) then rereads pages from disk over and over."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -191,7 +173,7 @@ def generate(
     started = time.monotonic()
     today = today or dt.date.today()
     result = DemoResult()
-    with _large_sqlite_cache(), transaction.atomic():
+    with large_sqlite_cache(), transaction.atomic():
         ensure_areas()
         sectors = ensure_sectors()
         result.logins = ensure_demo_users()
