@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.widgets import QuickSelect
+
 from .models import EndReason, FundingType, MembershipStatus
 
 PERIOD_CHOICES = [(1, _("1 bulan")), (3, _("3 bulan")), (6, _("6 bulan")), (12, _("12 bulan"))]
@@ -156,9 +158,13 @@ class MembershipFilterForm(forms.Form):
         required=False,
         choices=[("", _("Semua")), ("pra_aktif", _("Didata/diverifikasi (belum diajukan)"))]
         + list(MembershipStatus.choices),
+        widget=QuickSelect,
     )
     funding_type = forms.ChoiceField(
-        label=_("Sumber dana"), required=False, choices=[("", _("Semua"))] + FundingType.choices
+        label=_("Sumber dana"),
+        required=False,
+        choices=[("", _("Semua"))] + FundingType.choices,
+        widget=QuickSelect,
     )
     habis = forms.TypedChoiceField(
         label=_("Habis masa bayar dalam"),
@@ -166,5 +172,6 @@ class MembershipFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "—"), (30, _("30 hari")), (60, _("60 hari")), (90, _("90 hari"))],
+        widget=QuickSelect,
     )
     wilayah = forms.CharField(required=False, widget=forms.HiddenInput, max_length=13)

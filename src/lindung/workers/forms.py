@@ -145,17 +145,22 @@ class WorkerFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari nama / NIK"), required=False)
     wilayah = forms.ChoiceField(label=_("Wilayah"), required=False, widget=QuickSelect)
     sektor = forms.ModelChoiceField(
-        label=_("Sektor"), queryset=Sector.objects.all(), required=False, to_field_name="code"
+        label=_("Sektor"),
+        queryset=Sector.objects.all(),
+        required=False,
+        to_field_name="code",
+        widget=QuickSelect,
     )
-    status = forms.ChoiceField(label=_("Status kepesertaan"), required=False)
-    dana = forms.ChoiceField(label=_("Sumber dana"), required=False)
+    status = forms.ChoiceField(label=_("Status kepesertaan"), required=False, widget=QuickSelect)
+    dana = forms.ChoiceField(label=_("Sumber dana"), required=False, widget=QuickSelect)
     prioritas = forms.TypedChoiceField(
-        label=_("Prioritas"), required=False, coerce=int, empty_value=None
+        label=_("Prioritas"), required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
     verifikasi = forms.ChoiceField(
         label=_("Verifikasi"),
         required=False,
         choices=[("", _("Semua")), ("perlu", _("Perlu verifikasi")), ("ok", _("Tanpa catatan"))],
+        widget=QuickSelect,
     )
 
     NO_MEMBERSHIP = "belum"
