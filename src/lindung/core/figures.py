@@ -182,10 +182,7 @@ def _latest(key: str):
 
 
 def _store_latest(key: str, value, cost: float) -> None:
-    try:
-        cache.set(f"{key}:{FORMAT}:latest", (time.time(), value, cost), LATEST_FOR)
-    except Exception as exc:
-        log.warning("cached figures not stored: %s", exc)
+    _cache_set(f"{key}:{FORMAT}:latest", (time.time(), value, cost), LATEST_FOR)
 
 
 _request_state = threading.local()
@@ -228,9 +225,13 @@ def _wait_for(full: str):
 
 
 def _store(full: str, value) -> None:
+    _cache_set(full, (time.time(), value), KEEP_FOR)
+
+
+def _cache_set(key: str, entry: tuple, timeout: int) -> None:
     try:
-        cache.set(full, (time.time(), value), KEEP_FOR)
-    except Exception as exc:
+        cache.set(key, entry, timeout)
+    except Exception as exc:  # a cache outage costs a recount, never the page
         log.warning("cached figures not stored: %s", exc)
 
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 
 from lindung.accounts.models import User
@@ -32,13 +33,8 @@ class Warmed:
 
 def users_to_warm():
     """Active users whose pages start above village level (superusers: the regency)."""
-    users = User.objects.filter(is_active=True).select_related("area").order_by("username")
-    return [
-        user
-        for user in users
-        if (user.area is not None and user.area.level < AreaLevel.DESA)
-        or (user.area_id is None and user.is_superuser)
-    ]
+    above_village = Q(area__level__lt=AreaLevel.DESA) | Q(area__isnull=True, is_superuser=True)
+    return list(User.objects.filter(above_village, is_active=True).order_by("username"))
 
 
 def warm_figures(users=None) -> list[Warmed]:

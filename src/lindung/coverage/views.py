@@ -75,10 +75,6 @@ def _period(request, key: str = "bulan", default: dt.date | None = None) -> dt.d
     return period or default or current
 
 
-def people_url(code: str, period: dt.date, kind: str = "aktif", **extra) -> str:
-    return _people_base(code) + _people_query(period, kind, **extra)
-
-
 def _people_base(code: str) -> str:
     return reverse("coverage:people", args=[code])
 
