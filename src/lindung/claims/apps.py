@@ -13,6 +13,14 @@ class ClaimsConfig(AppConfig):
 
         from . import providers
 
-        register(NavItem(_("Klaim"), "claims:list"))
+        register(NavItem(_("Daftar klaim"), "claims:list", group="klaim", order=0))
+        register(NavItem(_("Meninggal tanpa klaim"), "claims:deceased", group="klaim", order=10))
+        register(NavItem(_("Rekap klaim"), "claims:totals", group="klaim", order=20))
+        register(NavItem(_("Aturan manfaat"), "claims:rules", group="klaim", order=30))
+        from lindung.core import actions as record_actions
+
+        from . import actions
+
+        record_actions.register("worker", actions.worker_actions, order=20)
         home.register(providers.home_cards)
         worklists.register(providers.worklist_sections, order=60)

@@ -1,14 +1,14 @@
 from django.conf import settings
 
 from . import figures
-from .navigation import items_for
+from .navigation import groups_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "regency_code": settings.LINDUNG_REGENCY_CODE}
-    return {"nav_items": items_for(user), "regency_code": settings.LINDUNG_REGENCY_CODE}
+        return {"nav_groups": [], "regency_code": settings.LINDUNG_REGENCY_CODE}
+    return {"nav_groups": groups_for(user), "regency_code": settings.LINDUNG_REGENCY_CODE}
 
 
 def figures_note(request):

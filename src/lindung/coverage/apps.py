@@ -17,8 +17,11 @@ class CoverageConfig(AppConfig):
         signals.connect()
         jobqueue.register("reports", "lindung.coverage.reportjobs")
         retention.register("reports", "berkas laporan", purge_files)
-        register(NavItem(_("Cakupan UCJ"), "coverage:index"))
-        register(NavItem(_("Peringkat desa"), "coverage:league_index"))
+        register(NavItem(_("Cakupan UCJ"), "coverage:index", group="cakupan", order=0))
+        register(NavItem(_("Peringkat desa"), "coverage:league_index", group="cakupan", order=10))
+        register(NavItem(_("Laporan saya"), "coverage:report_jobs", group="cakupan", order=20))
+        register(NavItem(_("Laporan BPJS"), "coverage:bpjs_reports", group="cakupan", order=30))
+        register(NavItem(_("Target cakupan"), "coverage:targets", group="cakupan", order=50))
         if coverage_cards not in home.PROVIDERS:
             home.register(coverage_cards)
 

@@ -402,9 +402,9 @@ def _league_params(request):
 @login_required
 def league(request, code: str):
     area = _area(request.user, code)
-    if area.level >= AreaLevel.DESA:
-        raise Http404("Peringkat hanya untuk kecamatan ke atas.")
     metric, start, end = _league_params(request)
+    if area.level >= AreaLevel.DESA:
+        return _village_rank(request, area, metric, start, end)
     table = league_table(area, metric, start, end)
     fmt = request.GET.get("format")
     if fmt in EXPORT_FORMATS:
@@ -426,6 +426,32 @@ def league(request, code: str):
             "query": query.urlencode(),
             "can_certify": request.user.is_admin,
             "breadcrumbs": _crumbs(area, request.user),
+        },
+    )
+
+
+def _village_rank(request, village: Area, metric: str, start, end):
+    """A village's own place in its kecamatan's and the regency's league (figures only)."""
+    places = []
+    for scope in (village.parent, village.parent.parent if village.parent else None):
+        if scope is None:
+            continue
+        table = league_table(scope, metric, start, end)
+        row = next((r for r in table.ranked if r.code == village.code), None)
+        places.append({"scope": scope, "row": row, "of": len(table.ranked)})
+    return render(
+        request,
+        "coverage/league_village.html",
+        {
+            "area": village,
+            "places": places,
+            "metric": metric,
+            "metrics": METRICS,
+            "metric_label": METRICS[metric],
+            "start": start,
+            "end": end,
+            "months": [add_months(month_start(today()), -i) for i in range(0, 36)],
+            "breadcrumbs": _crumbs(village, request.user),
         },
     )
 

@@ -13,7 +13,15 @@ class EnrollmentConfig(AppConfig):
 
         from . import providers
 
-        register(NavItem(_("Kepesertaan"), "enrollment:list"))
-        register(NavItem(_("Tarif iuran"), "enrollment:tariffs"))
+        register(NavItem(_("Daftar kepesertaan"), "enrollment:list", group="kepesertaan", order=0))
+        register(NavItem(_("Tarif iuran"), "enrollment:tariffs", group="kepesertaan", order=30))
+        register(
+            NavItem(_("Kalkulator iuran"), "enrollment:calculator", group="kepesertaan", order=31)
+        )
+        from lindung.core import actions as record_actions
+
+        from . import actions
+
+        record_actions.register("worker", actions.worker_actions, order=10)
         worklists.register(providers.worklist_sections, order=20)
         home.register(providers.home_cards)

@@ -40,7 +40,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     S.BERAKHIR: (),
 }
 OPEN_STATUSES = tuple(s for s in S.values if s != S.BERAKHIR)
-PAYABLE_STATUSES = (S.DIAJUKAN, S.AKTIF, S.MENUNGGAK, S.NONAKTIF)
+# The first contribution is paid with the registration (a BPU member is protected from the
+# paid month once BPJS registers them), so a village may record it before verification.
+PAYABLE_STATUSES = (S.DIDATA, S.DIVERIFIKASI, S.DIAJUKAN, S.AKTIF, S.MENUNGGAK, S.NONAKTIF)
 
 
 class TransitionError(ValidationError):

@@ -9,4 +9,4 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from lindung.core.navigation import NavItem, register
 
-        register(NavItem(label=_("Pertukaran data"), url_name="exchange:index"))
+        register(NavItem(_("Pertukaran data"), "exchange:index", group="pendataan", order=30))

@@ -13,8 +13,13 @@ class FundingConfig(AppConfig):
 
         jobqueue.register("scenarios", "lindung.funding.scenarios")
 
+        nav = navigation.NavItem
+        navigation.register(nav(_("Sumber dana"), "funding:source_list", group="pendanaan"))
         navigation.register(
-            navigation.NavItem(label=_("Pendanaan"), url_name="funding:source_list")
+            nav(_("Perpanjangan"), "funding:renewal_due", group="pendanaan", order=60)
+        )
+        navigation.register(
+            nav(_("Skenario anggaran"), "funding:scenario_list", group="pendanaan", order=70)
         )
         home.register(providers.home_cards)
         worklists.register(providers.worklist_sections, order=60)

@@ -17,5 +17,7 @@ class ImportsConfig(AppConfig):
         retention.register("imports", "berkas impor", purge_files)
 
         editors = frozenset(str(r) for r in EDITOR_ROLES)
-        register(NavItem(label=_("Impor data"), url_name="imports:index", roles=editors))
-        register(NavItem(label=_("Duplikat"), url_name="imports:duplicates"))
+        register(
+            NavItem(_("Impor data"), "imports:index", roles=editors, group="pendataan", order=10)
+        )
+        register(NavItem(_("Duplikat"), "imports:duplicates", group="pendataan", order=20))

@@ -11,7 +11,18 @@ class OutreachConfig(AppConfig):
 
         from . import providers
 
-        navigation.register(navigation.NavItem(_("Sosialisasi"), "outreach:index"))
+        nav, group = navigation.NavItem, "sosialisasi"
+        for order, (label, name) in enumerate(
+            [
+                (_("Kegiatan"), "outreach:index"),
+                (_("Tim sosialisasi"), "outreach:teams"),
+                (_("Kalender"), "outreach:calendar"),
+                (_("Desa tanpa kegiatan"), "outreach:flags"),
+                (_("Laporan hasil"), "outreach:report"),
+                (_("Target"), "outreach:targets"),
+            ]
+        ):
+            navigation.register(nav(label, name, group=group, order=order))
         worklists.register(providers.inactive_villages_section, order=60)
         home.register(providers.home_cards)
         self._register_demo_step()

@@ -13,6 +13,7 @@ class WorkersConfig(AppConfig):
 
         from . import providers
 
-        register(NavItem(_("Pekerja"), "workers:list"))
+        register(NavItem(_("Pekerja"), "workers:list", group="pendataan", order=0))
+        register(NavItem(_("Aturan kelayakan"), "workers:rules", group="kepesertaan", order=40))
         home.register(providers.home_cards)
         worklists.register(providers.verification_worklist, order=20)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404
 from lindung.audit.models import AccessLog, log_access
+from lindung.core.actions import actions_for
 from lindung.core.paging import CachedCountPaginator as Paginator
 
 from . import export, services
@@ -95,6 +96,7 @@ def worker_detail(request, pk: int):
             "eligibility": evaluate_all(worker, timezone.localdate()),
             "memberships": memberships,
             "deceased_form": DeceasedForm(),
+            "actions": actions_for("worker", worker, request.user),
         },
     )
 

@@ -204,11 +204,20 @@ def test_payment_validation(petugas, kwargs, message):
         services.record_payment(m, by=petugas, **kwargs)
 
 
-@pytest.mark.parametrize("status", [S.DIDATA, S.DIVERIFIKASI, S.BERAKHIR])
-def test_payment_refused_for_status(petugas, status):
-    m = make_membership(petugas, status)
+def test_payment_refused_for_ended_membership(petugas):
+    m = make_membership(petugas, S.BERAKHIR)
     with pytest.raises(ValidationError, match="tidak dapat dicatat"):
         services.record_payment(m, months=1, paid_on=TODAY, by=petugas)
+
+
+@pytest.mark.parametrize("status", [S.DIDATA, S.DIVERIFIKASI])
+def test_first_contribution_recorded_with_the_registration(petugas, status):
+    """The village pays the first months when it registers; status stays until BPJS acts."""
+    m = make_membership(petugas, status)
+    payment = services.record_payment(m, months=3, paid_on=TODAY, by=petugas)
+    m.refresh_from_db()
+    assert payment.period_start == TODAY.replace(day=1)
+    assert m.paid_until == payment.period_end and m.status == status
 
 
 def test_paying_arrears_reactivates(petugas):

@@ -276,6 +276,8 @@ def test_payment_page_refuses_future_date(client, roles, mem_a):
 
 
 def test_payment_page_for_unpayable_status_redirects(client, roles, mem_a):
+    mem_a.status = MembershipStatus.BERAKHIR
+    mem_a.save(update_fields=["status"])
     login(client, roles["operator_desa"])
     response = client.get(reverse("enrollment:payment", args=[mem_a.pk]), follow=True)
     assert "tidak dapat dicatat" in response.content.decode()
