@@ -52,6 +52,16 @@ def candidates(user, area_code: str | None = None) -> QuerySet[Membership]:
     return qs.select_related("worker__sector", "village__parent").order_by("village_id", "id")
 
 
+def awaiting_verification(user, area_code: str | None = None) -> QuerySet[Membership]:
+    """Registrations not yet verified (status didata): they join the next batch once verified."""
+    qs = scoped(Membership.objects.filter(status=MembershipStatus.DIDATA), user)
+    if area_code:
+        from lindung.accounts.scoping import in_area
+
+        qs = in_area(qs, area_code)
+    return qs.select_related("worker", "village").order_by("-created_at", "-id")
+
+
 def _funding_sources(ids: list[int]) -> dict:
     live = (
         Commitment.objects.filter(membership_id__in=ids, status__in=LIVE_STATUSES)

@@ -109,10 +109,19 @@ def bpjs_export_view(request):
     header, rows = ([], [])
     if profile:
         header, rows = bpjs_export.build_rows(profile, list(qs[:PREVIEW_ROWS]))
+    waiting = bpjs_export.awaiting_verification(user, area or None)
     return render(
         request,
         "exchange/bpjs_export.html",
-        {"form": form, "count": qs.count(), "header": header, "rows": rows, "profile": profile},
+        {
+            "form": form,
+            "count": qs.count(),
+            "header": header,
+            "rows": rows,
+            "profile": profile,
+            "waiting": waiting[:PREVIEW_ROWS],
+            "waiting_count": waiting.count(),
+        },
     )
 
 

@@ -164,8 +164,19 @@ def _store(job: ImportJob, outcome: Outcome) -> None:
         "headers": outcome.headers,
         "default_sector_rows": outcome.default_sector_rows,
         "possible_duplicates": len(outcome.pairs),
+        "readings": outcome.readings,
+        "error_reasons": _reasons(full["errors"]),
+        "warning_reasons": _reasons(full["warnings"]),
     }
     job.message = ""
+
+
+def _reasons(problems: list[dict]) -> list[list]:
+    """[code, rows] pairs, most frequent first: the preview's plain answer to «why»."""
+    counts: dict[str, set] = {}
+    for problem in problems:
+        counts.setdefault(problem["code"], set()).add(problem.get("row"))
+    return sorted(([code, len(rows)] for code, rows in counts.items()), key=lambda r: -r[1])
 
 
 def _fail(job: ImportJob, message: str) -> ImportJob:

@@ -100,6 +100,8 @@ class Outcome:
     accepted_frame: pl.DataFrame = field(default_factory=empty_accepted, repr=False)
     # Incomes too large for a 64-bit column (row -> amount); the frame holds null for them.
     big_incomes: dict[int, int] = field(default_factory=dict, repr=False)
+    # How the first accepted rows were read (raw cell -> stored value), for the preview.
+    readings: list[dict] = field(default_factory=list)
     _accepted: list[Accepted] | None = field(default=None, repr=False)
 
     @property
@@ -161,6 +163,37 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
                 list(flags_of[flags]),
             )  # fmt: skip
         )
+    return out
+
+
+READINGS_SHOWN = 8
+READINGS_SCANNED = 200
+# Fields whose reading a person wants to check: raw column in the field frame -> accepted column.
+READ_FIELDS = {"birth_date": "birth_date", "income": "income", "sex": "sex",
+               "village": "village", "sector": "sector_id", "phone": "phone"}  # fmt: skip
+
+
+def readings(raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str]) -> list[dict]:
+    """The first accepted rows as typed and as stored, so an operator sees how "1,5 jt" or
+    "12/05/1990" were understood before saving."""
+    raw_rows = {r["__row"]: r for r in raw.iter_rows(named=True)}
+    out = []
+    for row in accepted.iter_rows(named=True):
+        typed = raw_rows.get(row["row"])
+        if typed is None:
+            continue
+        fields = []
+        for raw_name, stored_name in READ_FIELDS.items():
+            text = (typed.get(raw_name) or "").strip()
+            value = row.get(stored_name)
+            if text and value not in (None, ""):
+                value = value.isoformat() if isinstance(value, dt.date) else value
+                fields.append(
+                    {"field": raw_name, "label": labels[raw_name], "raw": text, "value": value}
+                )
+        out.append({"row": row["row"], "name": row["name"], "fields": fields})
+        if len(out) == READINGS_SHOWN:
+            break
     return out
 
 
@@ -270,6 +303,7 @@ def validate_table(
     bounds = current_bounds(today)
     data, labels = _field_frame(frame, resolved.columns, table.headers)
     del frame
+    raw_sample = data.head(READINGS_SCANNED)
     checker = RowChecker(labels, villages, sectors, bounds, today)
     # The row loop allocates many small objects and frees none of them: the cyclic garbage
     # collector would only rescan them again and again.
@@ -310,6 +344,7 @@ def validate_table(
         out.rejected_rows = rejected
         accepted = _find_possible_duplicates(out, accepted, problems, labels, progress)
         out.accepted_frame = accepted
+        out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels)
         out.errors, out.warnings = problems.build()
     finally:
         if gc_was_enabled:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 
-from . import jobs
+from . import jobs, preview
 from .forms import DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, PossibleDuplicate
 from .readers import FileProblem, read_table
@@ -85,6 +85,9 @@ def detail(request, pk: int):
             kind=kind,
             problems=Paginator(items, 50).get_page(request.GET.get("page")),
             truncated=job.result.get("error_count", 0) > len(job.result.get("errors", [])),
+            readings=preview.readings(job.result.get("readings", [])),
+            error_reasons=preview.reasons(job.result.get("error_reasons", [])),
+            warning_reasons=preview.reasons(job.result.get("warning_reasons", [])),
         )
     return render(request, "imports/detail.html", context)
 

@@ -245,3 +245,32 @@ def test_nav_entries(client, users):
     client.force_login(users[Role.VIEWER])
     html = client.get(reverse("imports:duplicates")).content.decode()
     assert ">Impor data<" not in html and ">Duplikat<" in html
+
+
+def test_reimport_says_plainly_that_nothing_new_is_saved(
+    client, users, django_capture_on_commit_callbacks
+):
+    operator = users[Role.OPERATOR_DESA]
+    content = csv_bytes([person(serial=1), person(serial=2)])
+    first = upload(client, operator, content, callbacks=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:commit", args=[ImportJob.objects.get().pk]))
+    again = upload(client, operator, content, callbacks=django_capture_on_commit_callbacks)
+    assert again.url != first.url
+    text = client.get(again.url).content.decode()
+    assert "Tidak ada data baru yang akan disimpan" in text
+    assert "sudah terdaftar di registri" in text
+    assert "2 baris: sudah terdaftar di registri (NIK sama)" in text
+
+
+def test_preview_shows_how_accepted_values_were_read(
+    client, users, django_capture_on_commit_callbacks
+):
+    row = person(serial=1, **{"Penghasilan": "1,5 jt", "Tgl Lahir": "12/05/1990"})
+    response = upload(
+        client, users[Role.OPERATOR_DESA], csv_bytes([row]),
+        callbacks=django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    text = client.get(response.url).content.decode()
+    assert "«1,5 jt» → <strong>Rp1.500.000</strong>" in text
+    assert "«12/05/1990» → <strong>12 Mei 1990</strong>" in text
