@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -31,12 +33,14 @@ def _filled_template(raw: bytes) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(raw))
     sheet = book["Data pekerja"]
     header = [c.value for c in sheet[1]]
-    births = {"12/05/1990": (1990, 5, 12), "3 Agustus 1988": (1988, 8, 3), "1985-01-20": (1985, 1, 20)}
-    import datetime as dt
-
+    births = {
+        "12/05/1990": dt.date(1990, 5, 12),
+        "3 Agustus 1988": dt.date(1988, 8, 3),
+        "1985-01-20": dt.date(1985, 1, 20),
+    }
     for i, (name, sex, birth, income) in enumerate(ROWS, start=2):
         values = {
-            "NIK": compose_nik("52.03.07", dt.date(*births[birth]), sex, 40 + i),
+            "NIK": compose_nik("52.03.07", births[birth], sex, 40 + i),
             "Nama Lengkap": name,
             "L/P": sex,
             "Tanggal Lahir": birth,
@@ -68,7 +72,7 @@ def test_operator_imports_enrols_pays_and_finds_the_registration(journey, size, 
     j.menu("Pendataan", "Impor data")
     with page.expect_download() as download:
         j.click("Unduh templat XLSX")
-    raw = open(download.value.path(), "rb").read()
+    raw = Path(download.value.path()).read_bytes()
     page.set_input_files(
         "input[type=file]",
         files=[{"name": "daftar-danggen-timur.xlsx", "mimeType": "application/octet-stream",
