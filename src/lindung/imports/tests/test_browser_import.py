@@ -19,7 +19,8 @@ def test_upload_preview_commit_in_the_browser(
     operator = testing.make_user("operator_desa", testing.VILLAGE_A)
     rows = [person(serial=1), person(serial=2), person(serial=3, **{"Tgl Lahir": "kemarin"})]
     browser_login(operator)
-    page.click("text=Impor data")
+    page.click("nav.mainnav summary:has-text('Pendataan')")
+    page.click("nav.mainnav >> text=Impor data")
     page.set_input_files("input[type=file]", files=[
         {"name": "daftar.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}
     ])  # fmt: skip

@@ -23,7 +23,8 @@ def test_operator_logs_an_activity_with_photo_and_links_a_worker(
     photo.write_bytes(image_bytes("JPEG", size=(320, 200)))
 
     browser_login(operator)
-    page.get_by_role("link", name="Sosialisasi").first.click()
+    page.click("nav.mainnav summary:has-text('Sosialisasi')")
+    page.get_by_role("link", name="Kegiatan", exact=True).first.click()
     page.wait_for_url("**/sosialisasi/**")
     page.get_by_role("link", name="Catat kegiatan").click()
     options = page.locator("#id_team option").all_inner_texts()

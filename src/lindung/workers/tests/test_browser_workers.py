@@ -15,6 +15,7 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     petugas = testing.make_user("petugas_bpjs", testing.REGENCY)
 
     browser_login(operator)
+    page.click("nav.mainnav summary:has-text('Pendataan')")
     page.click("nav.mainnav >> text=Pekerja")
     page.click("text=Tambah pekerja")
     # First attempt: a NIK damaged by Excel gets the specific message, nothing is saved.
@@ -46,6 +47,7 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     assert "ditandai terverifikasi" in page.locator(".messages").inner_text()
     assert "Terverifikasi" in page.locator("h1").inner_text()
 
+    page.click("nav.mainnav summary:has-text('Pendataan')")
     page.click("nav.mainnav >> text=Pekerja")
     row = page.locator("tbody tr", has_text="Baiq Sumiati")
     assert row.count() == 1
