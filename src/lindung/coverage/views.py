@@ -406,6 +406,11 @@ def league(request, code: str):
     if area.level >= AreaLevel.DESA:
         return _village_rank(request, area, metric, start, end)
     table = league_table(area, metric, start, end)
+    yields = _outreach_yield(
+        [r.code for r in (*table.ranked, *table.without_denominator)], start, end
+    )
+    for row in (*table.ranked, *table.without_denominator):
+        row.outreach = yields.get(row.code, 0)
     fmt = request.GET.get("format")
     if fmt in EXPORT_FORMATS:
         header, rows = league_rows(table)
@@ -430,6 +435,14 @@ def league(request, code: str):
     )
 
 
+def _outreach_yield(codes: list[str], start, end) -> dict[str, int]:
+    """Registrations credited to socialisation activities held in the league's months."""
+    from lindung.outreach.services import yield_by_village
+
+    last_day = add_months(end, 1) - dt.timedelta(days=1)
+    return yield_by_village(codes, start, last_day)
+
+
 def _village_rank(request, village: Area, metric: str, start, end):
     """A village's own place in its kecamatan's and the regency's league (figures only)."""
     places = []
@@ -448,6 +461,7 @@ def _village_rank(request, village: Area, metric: str, start, end):
             "metric": metric,
             "metrics": METRICS,
             "metric_label": METRICS[metric],
+            "outreach_yield": _outreach_yield([village.code], start, end).get(village.code, 0),
             "start": start,
             "end": end,
             "months": [add_months(month_start(today()), -i) for i in range(0, 36)],

@@ -416,3 +416,15 @@ def recent_counts(area_code: str, days: int = 30, today: dt.date | None = None) 
         "activities": acts.count(),
         "registrations": ActivityRegistration.objects.filter(activity__in=acts).count(),
     }
+
+
+def yield_by_village(village_codes: list[str], first: dt.date, last: dt.date) -> dict[str, int]:
+    """Registrations credited to activities held from `first` to `last`, per village."""
+    rows = (
+        ActivityRegistration.objects.filter(
+            activity__village_id__in=village_codes, activity__date__range=(first, last)
+        )
+        .values_list("activity__village_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
