@@ -429,7 +429,7 @@ def league(request, code: str):
             "metrics": METRICS,
             "months": [add_months(month_start(today()), -i) for i in range(0, 36)],
             "query": query.urlencode(),
-            "can_certify": request.user.is_admin,
+            "can_certify": _may_certify(request.user),
             "breadcrumbs": _crumbs(area, request.user),
         },
     )
@@ -470,11 +470,18 @@ def _village_rank(request, village: Area, metric: str, start, end):
     )
 
 
+def _may_certify(user) -> bool:
+    """The Bupati's award is printed by the regency; a camat prints their kecamatan's."""
+    return user.is_admin or user.role == "camat"
+
+
 @login_required
 def certificate(request, code: str):
     area = _area(request.user, code)
-    if not request.user.is_admin:
-        raise PermissionDenied(_("Sertifikat penghargaan hanya dapat dicetak admin kabupaten."))
+    if not _may_certify(request.user):
+        raise PermissionDenied(
+            _("Sertifikat penghargaan dicetak admin kabupaten atau camat untuk wilayahnya.")
+        )
     if area.level >= AreaLevel.DESA:
         raise Http404
     metric, start, end = _league_params(request)

@@ -177,7 +177,11 @@ def test_league_ties_and_villages_without_denominator(client, users, lotim):
     assert not r.context["table"].without_denominator
     r = get(client, admin, reverse("coverage:certificate", args=[REG]), urut="persen")
     assert r.content.startswith(b"%PDF") and r["Content-Type"] == "application/pdf"
-    r = get(client, users["camat"], reverse("coverage:certificate", args=[KEC]))
+    r = get(client, users["camat"], reverse("coverage:certificate", args=[KEC]), urut="peserta")
+    assert r.content.startswith(b"%PDF")  # a camat prints their own kecamatan's award
+    r = get(client, users["camat"], reverse("coverage:certificate", args=[REG]))
+    assert r.status_code == 404  # but not the regency's
+    r = get(client, users["viewer"], reverse("coverage:certificate", args=[REG]))
     assert r.status_code == 403
     r = get(client, admin, reverse("coverage:league", args=[REG]), urut="persen", format="csv")
     body = r.content.decode("utf-8-sig")
