@@ -65,9 +65,14 @@ def test_team_activity_photo_links_and_yield(journey, size, settings, tmp_path):
     j.button("Tautkan yang dipilih")
     page.get_by_text("3 pekerja ditautkan").wait_for()
     j.step("tertaut")
-    assert sorted(
-        ActivityRegistration.objects.filter(activity=activity).values_list("worker_id", flat=True)
-    ) == WORKER_IDS
+    assert (
+        sorted(
+            ActivityRegistration.objects.filter(activity=activity).values_list(
+                "worker_id", flat=True
+            )
+        )
+        == WORKER_IDS
+    )
 
     # The yield in the outreach report and the village's place in the league.
     j.menu("Sosialisasi", "Laporan hasil")
