@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
+from lindung.core.sorting import Sorting
 from lindung.core.paging import CachedCountPaginator as Paginator
 from lindung.workers.models import Worker
 from lindung.workers.nik import mask_nik
@@ -46,6 +47,17 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+LIST_SORTING = Sorting(
+    {
+        "terbaru": ("-created_at", "id"),
+        "status": ("status", "paid_until", "id"),
+        "dibayar": ("paid_until", "id"),
+        "desa": ("village", "status", "id"),
+    },
+    default="terbaru",
+)
+
+
 @login_required
 def membership_list(request):
     form = MembershipFilterForm(request.GET or None)
@@ -68,6 +80,10 @@ def membership_list(request):
         if data["habis"]:
             qs = queries.expiring_within(qs, today, data["habis"]).order_by("paid_until", "id")
         qs = queries.search(qs, data["q"])
+    if request.GET.get("urut") or not (form.is_valid() and form.cleaned_data["habis"]):
+        qs, sort_key = LIST_SORTING.apply(qs, request.GET.get("urut"))
+    else:
+        sort_key = "dibayar"
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     full = request.user.sees_personal_data
     for m in page.object_list:
@@ -77,6 +93,7 @@ def membership_list(request):
         "enrollment/list.html",
         {
             "page": page,
+            "sort_key": sort_key,
             "filter_form": form,
             "area": area,
             "filtered": any(v for k, v in request.GET.items() if k != "page"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scoping import get_scoped_or_404
 from lindung.audit.models import AccessLog, log_access
 from lindung.core.actions import actions_for
+from lindung.core.sorting import Sorting
 from lindung.core.paging import CachedCountPaginator as Paginator
 
 from . import export, services
@@ -25,6 +26,15 @@ from .nik import mask_nik
 from .selectors import filtered_workers
 
 PAGE_SIZE = 50
+SORTING = Sorting(
+    {
+        "nama": ("name", "id"),
+        "lahir": ("birth_date", "village", "id"),
+        "desa": ("village", "name", "id"),
+        "prioritas": ("priority_group", "name", "id"),
+    },
+    default="nama",
+)
 
 
 def _require_editor(user) -> None:
@@ -44,7 +54,7 @@ def _filters(request) -> tuple[WorkerFilterForm, dict]:
 @login_required
 def worker_list(request):
     form, params = _filters(request)
-    qs = filtered_workers(request.user, params)
+    qs, sort_key = SORTING.apply(filtered_workers(request.user, params), request.GET.get("urut"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     full = request.user.sees_personal_data
     for w in page.object_list:
@@ -56,6 +66,7 @@ def worker_list(request):
         {
             "page": page,
             "filter_form": form,
+            "sort_key": sort_key,
             "query": request.GET.urlencode(),
             "filtered": any(v not in (None, "") for v in params.values()),
         },

@@ -21,6 +21,26 @@ def querystring_page(context, page: int) -> str:
     return "?" + params.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str) -> str:
+    """A column header that sorts the list by `key`; a second click reverses it."""
+    from lindung.core.sorting import PARAM
+
+    current = context.get("sort_key", "")
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params[PARAM] = f"-{key}" if current == key else key
+    arrow = {key: " ↑", f"-{key}": " ↓"}.get(current, "")
+    state = {key: "ascending", f"-{key}": "descending"}.get(current)
+    return format_html(
+        '<a class="sort-link" href="?{}"{}>{}{}</a>',
+        params.urlencode(),
+        format_html(' aria-sort="{}"', state) if state else "",
+        label,
+        arrow,
+    )
+
+
 @register.simple_tag
 def empty_state(message: str, hint: str = "") -> str:
     return format_html(
