@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
-from lindung.core.sorting import Sorting
 from lindung.core.paging import CachedCountPaginator as Paginator
+from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
 from lindung.workers.nik import mask_nik
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scoping import get_scoped_or_404
 from lindung.audit.models import AccessLog, log_access
 from lindung.core.actions import actions_for
-from lindung.core.sorting import Sorting
 from lindung.core.paging import CachedCountPaginator as Paginator
+from lindung.core.sorting import Sorting
 
 from . import export, services
 from .eligibility import evaluate_all
