@@ -382,11 +382,12 @@ def renewal_due(request):
         request,
         listed.select_related("worker", "village").order_by("village_id", "worker__name", "pk"),
     )
-    names = dict(
-        FundingSource.objects.filter(
+    names = {
+        pk: f"{name} · {area}"
+        for pk, name, area in FundingSource.objects.filter(
             pk__in=[m.last_source_id for m in page.object_list if m.last_source_id]
-        ).values_list("pk", "name")
-    )
+        ).values_list("pk", "name", "owner_area__name")
+    }
     for m in page.object_list:
         m.nik_shown = m.worker.nik if request.user.sees_personal_data else mask_nik(m.worker.nik)
         m.last_source_name = names.get(m.last_source_id, "")
