@@ -215,7 +215,11 @@ def next_period_start(m: Membership, paid_on: dt.date) -> dt.date:
     return month_start(m.coverage_start or paid_on)
 
 
-def expected_amount(m: Membership, start: dt.date, months: int, tables=None) -> int:
+def expected_amount(
+    m: Membership, start: dt.date, months: int, tables=None, *, funding_type: str | None = None
+) -> int:
+    """Tariff price of `months` from `start`, for the source paying them (default: the
+    membership's own)."""
     tables = tables or load_tables()
     sector_code = getattr(getattr(m.worker, "sector", None), "code", None)
     return period_cost(
@@ -223,10 +227,19 @@ def expected_amount(m: Membership, start: dt.date, months: int, tables=None) -> 
         start,
         months,
         with_jht=m.with_jht,
-        funding_type=m.funding_type,
+        funding_type=funding_type or m.funding_type,
         transport=is_transport_sector(sector_code, tables),
         tables=tables,
     )
+
+
+def _check_period(months: int, paid_on: dt.date) -> None:
+    rule = lapse_rule_on(paid_on)
+    if months not in rule.payment_periods:
+        raise ValidationError(
+            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
+            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
+        )
 
 
 def record_payment(
@@ -238,13 +251,16 @@ def record_payment(
     amount: int | None = None,
     note: str = "",
 ) -> ContributionPayment:
-    """Record `months` contribution months paid, continuing from the last paid month."""
-    rule = lapse_rule_on(paid_on)
-    if months not in rule.payment_periods:
-        raise ValidationError(
-            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
-            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
-        )
+    """Record `months` contribution months paid, continuing from the last paid month.
+
+    Months a budget has committed to are priced once, by that commitment: the payment must
+    cover the commitment's months for its cost, and it realises the budget (funding.realise).
+    """
+    # Funding depends on enrollment; imported here so the payment can see its commitment.
+    from lindung.funding import services as funding
+
+    if not isinstance(months, int) or months < 1 or months > 12:
+        raise ValidationError(_("Jumlah bulan harus 1 sampai 12."))
     if amount is not None and amount < 0:
         raise ValidationError(_("Jumlah bayar tidak boleh negatif."))
     if paid_on > _today():
@@ -261,8 +277,18 @@ def record_payment(
                 % {"s": m.get_status_display()}
             )
         start = next_period_start(m, paid_on)
+        if m.paid_until is None and (first := funding.first_open_commitment(m.pk)):
+            start = first.start_month  # the first month paid is the first month funded
         end = month_end(add_months(start, months - 1))
-        expected = expected_amount(m, start, months)
+        open_c = funding.first_open_commitment(m.pk)
+        paying_type = (
+            open_c.source.source_type if open_c and open_c.start_month == start else m.funding_type
+        )
+        expected = expected_amount(m, start, months, funding_type=paying_type)
+        commitment = funding.commitment_for_payment(m, start, months, amount, expected)
+        if commitment is None:
+            _check_period(months, paid_on)
+            paying_type = m.funding_type
         payment = ContributionPayment.objects.create(
             membership=m,
             period_start=start,
@@ -270,11 +296,13 @@ def record_payment(
             months=months,
             amount=expected if amount is None else int(amount),
             expected_amount=expected,
-            funding_type=m.funding_type,
+            funding_type=paying_type,
             paid_on=paid_on,
             by=by,
             note=note[:255],
         )
+        if commitment is not None:
+            funding.realise(commitment, payment)
         Membership.objects.filter(pk=m.pk).update(paid_until=end, version=F("version") + 1)
         m.refresh_from_db()
     if m.status == S.MENUNGGAK and m.paid_until >= paid_on:

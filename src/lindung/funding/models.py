@@ -184,6 +184,15 @@ class Commitment(ChoiceLabels, models.Model):
         RenewalBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
     )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
+    # The contribution payment that realised this commitment (status dibayar).
+    payment = models.OneToOneField(
+        "enrollment.ContributionPayment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitment",
+        verbose_name=_("pembayaran iuran"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

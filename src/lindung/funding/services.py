@@ -321,6 +321,10 @@ def commit_many(
             for p in planned
         ]
         created = Commitment.objects.bulk_create(rows, batch_size=2000)
+        # The membership shows the source that pays its months (its payments are priced so).
+        Membership.objects.filter(pk__in=ids).exclude(funding_type=locked.source_type).update(
+            funding_type=locked.source_type
+        )
         locked.allocated += total
         locked.save(update_fields=["allocated", "updated_at"])
     source.refresh_from_db()
@@ -348,20 +352,117 @@ def cancel(commitment: Commitment, *, by=None) -> Commitment:
     return c
 
 
-def mark_paid(commitment: Commitment, *, by=None) -> Commitment:
-    """Record that the premium was transferred (realisasi): spent += cost."""
-    with transaction.atomic():
-        source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
-        c = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        if c.status != CommitmentStatus.DIALOKASIKAN:
-            raise FundingError(
-                _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+def mark_paid(commitment: Commitment, *, by=None, paid_on: dt.date | None = None) -> Commitment:
+    """The premium was transferred: record the contribution months it pays, which realises the
+    budget (see `realise`). One path for both, so paid months and realisation never diverge."""
+    from lindung.enrollment.services import record_payment
+
+    c = Commitment.objects.select_related("membership").get(pk=commitment.pk)
+    if c.status != CommitmentStatus.DIALOKASIKAN:
+        raise FundingError(
+            _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+        )
+    record_payment(c.membership, months=c.months, paid_on=paid_on or timezone.localdate(), by=by)
+    c.refresh_from_db()
+    return c
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments against commitments: the commitment's price is the price of its months
+# ---------------------------------------------------------------------------------------------
+
+
+def _month_label(day: dt.date) -> str:
+    return day.strftime("%m/%Y")
+
+
+def first_open_commitment(membership_id: int) -> Commitment | None:
+    """The earliest commitment still waiting for its payment."""
+    return (
+        Commitment.objects.filter(membership_id=membership_id, status=CommitmentStatus.DIALOKASIKAN)
+        .select_related("source")
+        .order_by("start_month", "id")
+        .first()
+    )
+
+
+def commitment_for_payment(
+    membership: Membership, start: dt.date, months: int, amount: int | None, expected: int
+) -> Commitment | None:
+    """The commitment a payment of `months` from `start` is made against, or None when no budget
+    funds those months. Raises FundingError saying why when the payment disagrees with it.
+
+    `expected` is the tariff price of those months for the commitment's own source type; the
+    caller computes it so the tariff tables stay with enrollment.
+    """
+    end = add_months(start, months - 1)
+    live = list(
+        overlapping([membership.pk], start, end)
+        .select_related("source")
+        .order_by("start_month", "id")
+    )
+    if not live:
+        return None
+    c = live[0]
+    label = {
+        "src": c.source.name,
+        "a": _month_label(c.start_month),
+        "b": _month_label(c.end_month),
+        "n": c.months,
+        "cost": format_rupiah(c.cost),
+    }
+    if c.status != CommitmentStatus.DIALOKASIKAN or c.start_month != start:
+        raise FundingError(
+            _(
+                "Bulan iuran %(a)s–%(b)s didanai %(src)s (%(n)s bulan, %(cost)s). Pembayaran "
+                "yang dicatat mulai %(start)s bertumpang tindih dengan komitmen itu; catat "
+                "pembayaran komitmen tersebut sebagai satu pembayaran %(n)s bulan."
             )
-        c.status = CommitmentStatus.DIBAYAR
-        c.status_changed_at = timezone.now()
-        c.save(update_fields=["status", "status_changed_at"])
-        source.spent += c.cost
-        source.save(update_fields=["spent", "updated_at"])
+            % {**label, "start": _month_label(start)}
+        )
+    if months != c.months:
+        raise FundingError(
+            _(
+                "Bulan iuran %(a)s–%(b)s didanai %(src)s sebagai satu komitmen %(n)s bulan "
+                "(%(cost)s); pembayaran %(m)s bulan tidak sesuai komitmen."
+            )
+            % {**label, "m": months}
+        )
+    if amount is not None and int(amount) != c.cost:
+        raise FundingError(
+            _(
+                "Jumlah dibayar %(amount)s tidak sama dengan komitmen %(src)s untuk %(a)s–%(b)s "
+                "sebesar %(cost)s."
+            )
+            % {**label, "amount": format_rupiah(int(amount))}
+        )
+    if expected != c.cost:
+        raise FundingError(
+            _(
+                "Tarif iuran untuk %(a)s–%(b)s kini %(expected)s, sedangkan komitmen %(src)s "
+                "dihitung %(cost)s (penghasilan atau kepesertaan JHT berubah sejak komitmen "
+                "dibuat). Batalkan lalu buat ulang komitmen sebelum mencatat pembayaran."
+            )
+            % {**label, "expected": format_rupiah(expected)}
+        )
+    return c
+
+
+def realise(commitment: Commitment, payment) -> Commitment:
+    """The payment realises the commitment: dibayar, linked to the payment, spent += cost.
+    Called inside the payment's transaction."""
+    source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
+    c = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if c.status != CommitmentStatus.DIALOKASIKAN:
+        raise FundingError(
+            _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+        )
+    c.status = CommitmentStatus.DIBAYAR
+    c.status_changed_at = timezone.now()
+    c.payment = payment
+    c.save(update_fields=["status", "status_changed_at", "payment"])
+    source.spent += c.cost
+    source.save(update_fields=["spent", "updated_at"])
     return c
 
 
