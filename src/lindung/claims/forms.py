@@ -11,6 +11,7 @@ from lindung.accounts.scoping import scoped
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 from lindung.workers.nik import parse_nik
+from lindung.workers.services import death_date_problems
 
 from .models import Claim, ClaimsSettings, ClaimStatus, ClaimType, Heir, JkkOutcome
 from .models import Relationship as R
@@ -181,6 +182,14 @@ class DeathReportForm(forms.Form):
         if self.worker is None:
             raise forms.ValidationError(_("NIK tidak ditemukan di antara pekerja wilayah Anda."))
         return nik
+
+    def clean(self):
+        data = super().clean()
+        worker, date = getattr(self, "worker", None), data.get("deceased_date")
+        if worker is not None and date is not None:
+            for problem in death_date_problems(worker, date):
+                self.add_error("deceased_date", problem)
+        return data
 
 
 class DeathImportForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import Role
 from lindung.workers.nik import mask_nik
 
-from .deceased import deceased_without_claim, followup_days
+from .deceased import deceased_without_claim, followup_days, recent_deaths_without_claim
 
 ROWS = 10
 
@@ -33,9 +33,12 @@ def home_cards(user, area) -> list[dict]:
     ]
 
 
-def _section(user, key: str, title: str, area_code: str | None, more_url: str) -> dict:
+def _section(
+    user, key: str, title: str, area_code: str | None, more_url: str, *, recent: bool = False
+) -> dict:
     today = dt.date.today()
-    qs = deceased_without_claim(user, area_code, today)
+    finder = recent_deaths_without_claim if recent else deceased_without_claim
+    qs = finder(user, area_code, today)
     rows = []
     for m in qs[:ROWS]:
         nik = m.worker.nik if user.sees_personal_data else mask_nik(m.worker.nik)
@@ -68,6 +71,16 @@ def worklist_sections(user, area) -> list[dict]:
     title = _("Meninggal tanpa klaim > %(d)s hari") % {"d": days}
     more = reverse("claims:deceased") + f"?wilayah={area.code}"
     sections = [_section(user, "klaim-meninggal", title, area.code, more)]
+    recent = _section(
+        user,
+        "klaim-meninggal-baru",
+        _("Kematian baru dicatat — ajukan klaim"),
+        area.code,
+        more,
+        recent=True,
+    )
+    if recent["count"]:
+        sections.append(recent)
     # The branch office follows up every village it serves, whatever area is being viewed.
     if user.role == Role.PETUGAS_BPJS and user.scope_code is not None:
         sections.append(

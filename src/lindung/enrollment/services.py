@@ -372,3 +372,47 @@ def apply_lapse_rules(today: dt.date | None = None, *, by=None) -> LapseResult:
         )
         result.to_menunggak += 1
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Deaths (receivers of workers.services.death_date_check / worker_deceased)
+# ---------------------------------------------------------------------------------------------
+
+
+def death_date_problems(worker, date: dt.date) -> list[str]:
+    """A death before a membership's protection started is a typing error, not a claim."""
+    started = (
+        Membership.objects.filter(worker=worker, coverage_start__gt=date)
+        .exclude(status=S.BERAKHIR)
+        .order_by("coverage_start")
+        .values_list("coverage_start", flat=True)
+        .first()
+    )
+    if started is None:
+        return []
+    return [
+        _(
+            "Tanggal meninggal %(d)s sebelum kepesertaan dimulai (%(s)s). Periksa tanggal pada "
+            "akta kematian."
+        )
+        % {"d": date.strftime("%d-%m-%Y"), "s": started.strftime("%d-%m-%Y")}
+    ]
+
+
+def end_memberships_on_death(worker, date: dt.date, by=None) -> list[Membership]:
+    """End every open membership on the date of death (reason: meninggal). Protection runs up
+    to and including that day, so the death itself is covered; from the next day the person
+    is neither active nor counted in coverage."""
+    ended = []
+    for m in Membership.objects.filter(worker=worker, status__in=OPEN_STATUSES):
+        ended.append(
+            transition(
+                m,
+                S.BERAKHIR,
+                by=by if getattr(by, "is_authenticated", False) else None,
+                end_reason=EndReason.MENINGGAL,
+                on=date,
+                note=_("Meninggal dunia pada %(d)s") % {"d": date.strftime("%d-%m-%Y")},
+            )
+        )
+    return ended

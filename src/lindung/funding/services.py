@@ -352,6 +352,16 @@ def cancel(commitment: Commitment, *, by=None) -> Commitment:
     return c
 
 
+def release_after_death(worker, date: dt.date, *, by=None) -> list[Commitment]:
+    """Cancel unpaid commitments for months after the month of death: the budget gets the
+    money back for someone else. Paid ones stay (BPJS refunds them with the claim)."""
+    after = add_months(date.replace(day=1), 1)
+    pending = Commitment.objects.filter(
+        membership__worker=worker, status=CommitmentStatus.DIALOKASIKAN, start_month__gte=after
+    )
+    return [cancel(c, by=by) for c in pending]
+
+
 def mark_paid(commitment: Commitment, *, by=None, paid_on: dt.date | None = None) -> Commitment:
     """The premium was transferred: record the contribution months it pays, which realises the
     budget (see `realise`). One path for both, so paid months and realisation never diverge."""
