@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.workers.eligibility import enforce
+
 from .models import (
     ContributionPayment,
     EndReason,
@@ -72,14 +74,24 @@ def enrol(
     kpj: str = "",
     bpjs_registered: bool | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> Membership:
-    """Record a worker for membership (status didata)."""
+    """Record a worker for membership (status didata), if the dated eligibility rules for the
+    funding source allow it or an authorised user overrides them with a reason."""
     if worker.deceased_date:
         raise ValidationError(_("Pekerja ini tercatat sudah meninggal; tidak dapat didaftarkan."))
     if declared_income is None or int(declared_income) <= 0:
         raise ValidationError(_("Penghasilan yang dilaporkan harus lebih dari Rp0."))
     if funding_type not in FundingType.values:
         raise ValidationError(_("Sumber dana tidak dikenal."))
+    enforce(
+        worker,
+        funding_type,
+        _today(),
+        step="pendaftaran",
+        by=by,
+        override_reason=override_reason,
+    )
     rule = lapse_rule_on(_today())
     if payment_period_months not in rule.payment_periods:
         raise ValidationError(
@@ -123,6 +135,7 @@ def transition(
     end_reason: str = "",
     on: dt.date | None = None,
     kpj: str | None = None,
+    override_reason: str = "",
 ) -> Membership:
     """Move a membership to `to_status`, or raise TransitionError explaining why not."""
     on = on or _today()
@@ -150,7 +163,15 @@ def transition(
                 message
                 % {"from": _label(current.status), "to": _label(to_status), "allowed": choices}
             )
-        _apply_effects(current, to_status, end_reason=end_reason, on=on, kpj=kpj)
+        _apply_effects(
+            current,
+            to_status,
+            end_reason=end_reason,
+            on=on,
+            kpj=kpj,
+            by=by,
+            override=override_reason,
+        )
         from_status = current.status
         current.status = to_status
         current.version = F("version") + 1
@@ -167,7 +188,16 @@ def transition(
     return current
 
 
-def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.date, kpj) -> None:
+def _apply_effects(
+    m: Membership,
+    to_status: str,
+    *,
+    end_reason: str,
+    on: dt.date,
+    kpj,
+    by=None,
+    override: str = "",
+) -> None:
     if kpj is not None and kpj.strip():
         m.kpj = kpj.strip()
     if to_status == S.BERAKHIR:
@@ -185,6 +215,10 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
     elif end_reason:
         raise TransitionError(_("Alasan berakhir hanya diisi saat mengakhiri kepesertaan."))
     if to_status == S.AKTIF:
+        # First protection: the rules in force that day must (still) allow it. A member who
+        # returns from menunggak/nonaktif keeps paying even past an age limit (BPJS practice).
+        if m.status == S.DIAJUKAN:
+            enforce(m.worker, m.funding_type, on, step="aktivasi", by=by, override_reason=override)
         if not m.paid_until:
             raise TransitionError(
                 _("Catat pembayaran iuran pertama sebelum mengaktifkan kepesertaan.")

@@ -164,6 +164,7 @@ def membership_transition(request, pk: int):
             end_reason=data["end_reason"],
             on=data["on"],
             kpj=data["kpj"] or None,
+            override_reason=data["override_reason"],
         )
     except ValidationError as exc:
         for text in _messages_of(exc):
@@ -272,6 +273,7 @@ def membership_create(request, worker_id: int):
                 kpj=data["kpj"],
                 bpjs_registered=form.bpjs_registered,
                 note=data["note"],
+                override_reason=data["override_reason"],
             )
         except ValidationError as exc:
             for text in _messages_of(exc):

@@ -149,7 +149,19 @@ class CostCalculator:
         )
 
 
-def eligibility_problems(m: Membership, source: FundingSource) -> list[str]:
+def rule_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
+    """The dated eligibility rules for the source's type (age, residency, sector) on its
+    first month, unless an authorised override for this worker and source type exists."""
+    from lindung.workers import eligibility
+
+    kwargs = {} if rule is None else {"rule": rule}
+    result = eligibility.evaluate(m.worker, source.source_type, source.start_month, **kwargs)
+    if result.eligible or eligibility.has_override(m.worker, source.source_type):
+        return []
+    return [str(r)[:1].upper() + str(r)[1:] + "." for r in result.reasons]
+
+
+def eligibility_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
     """Why this membership may not be funded by this source (empty = eligible)."""
     problems: list[str] = []
     if not source.is_active:
@@ -170,6 +182,7 @@ def eligibility_problems(m: Membership, source: FundingSource) -> list[str]:
         problems.append(
             _("Sektor «%(s)s» bukan sasaran sumber dana ini.") % {"s": m.worker.sector.name}
         )
+    problems.extend(p for p in rule_problems(m, source, rule) if p not in problems)
     if source.max_poverty_desil is not None:
         desil = m.worker.poverty_desil
         if desil is None:
@@ -259,8 +272,11 @@ def commit_many(
         raise FundingError(problems)
     end = add_months(start, months - 1)
     errors: list[str] = []
+    from lindung.workers.eligibility import rule_for
+
+    rule = rule_for(source.source_type, source.start_month)
     for m in memberships:
-        for p in eligibility_problems(m, source):
+        for p in eligibility_problems(m, source, rule):
             errors.append(f"{m.worker.name}: {p}")
     if errors:
         raise FundingError(errors[:20])

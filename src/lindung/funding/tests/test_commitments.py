@@ -25,7 +25,7 @@ def test_apbd_cost_is_full_jkk_plus_jkm_per_month(lotim):
 
 
 def test_jht_adds_two_percent_of_income(lotim):
-    m = member(income=1_000_000, jht=True)
+    m = member(income=1_000_000, jht=True, sector_code="petani-tembakau")  # DBHCHT's sector
     c = services.commit(m, source("DBHCHT", months=3))
     assert c.cost == 3 * (16_800 + 20_000)
 
