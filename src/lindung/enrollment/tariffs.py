@@ -411,6 +411,14 @@ def period_breakdown(
     ]
 
 
+def contribution_base(income: int, on: dt.date, tables: TariffTables | None = None) -> int:
+    """The income contributions are paid on in the month of `on`: the Lampiran II bracket's
+    nominal income (a member declaring Rp500.000 pays on Rp1.000.000). Benefits that are a
+    multiple of income (JKK) use this same base."""
+    rates = _rates_for(tables or load_tables(), month_start(on))
+    return nominal_income_for(rates, int(income))[0]
+
+
 def period_cost(income: int, start_month: dt.date, months: int, **kwargs) -> int:
     """Total rupiah for `months` contribution months starting at `start_month`'s month."""
     return sum(c.total for c in period_breakdown(income, start_month, months, **kwargs))
