@@ -28,7 +28,14 @@ from .models import (
     ScenarioSource,
     ScenarioStatus,
 )
-from .services import ENDED, CostCalculator, ancestor_codes, commit_many, weight_of
+from .services import (
+    ENDED,
+    CostCalculator,
+    ancestor_codes,
+    commit_many,
+    owner_problems,
+    weight_of,
+)
 
 REASON_BY_CODE = {
     optimiser.FUNDED: Reason.DIDANAI,
@@ -44,6 +51,7 @@ def scenario_sources(scenario: Scenario):
     return (
         FundingSource.objects.filter(fiscal_year=scenario.fiscal_year, is_active=True)
         .filter(area_q("owner_area", code) | Q(owner_area_id__in=ancestor_codes(code)))
+        .select_related("owner_area")
         .prefetch_related("eligible_sectors", "eligible_areas")
         .order_by("source_type", "name", "pk")
     )
@@ -178,6 +186,8 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
     pc, ps, pk = [], [], []
     for s_index, src in enumerate(sources):
         budgets.append(effective_budget(src, scenario))
+        if owner_problems(src.source_type, src.owner_area):
+            continue  # e.g. a "Dana Desa" line recorded for a kelurahan funds nobody
         targets = [a.code for a in src.eligible_areas.all()] or [src.owner_area_id]
 
         def inside(v: str, targets=targets) -> bool:

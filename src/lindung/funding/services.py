@@ -149,6 +149,22 @@ class CostCalculator:
         )
 
 
+def owner_problems(source_type: str, owner) -> list[str]:
+    """Dana Desa belongs to a desa (UU 6/2014); a kelurahan has no Dana Desa and is funded
+    through the regency budget (dana kelurahan, APBD)."""
+    from lindung.areas.models import AreaKind
+
+    if source_type == FundingType.DANA_DESA and getattr(owner, "kind", "") == AreaKind.KELURAHAN:
+        return [
+            _(
+                "%(area)s adalah kelurahan: Dana Desa hanya untuk desa (UU 6/2014). Iuran warga "
+                "kelurahan dibiayai APBD kabupaten (dana kelurahan)."
+            )
+            % {"area": owner}
+        ]
+    return []
+
+
 def rule_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
     """The dated eligibility rules for the source's type (age, residency, sector) on its
     first month, unless an authorised override for this worker and source type exists."""
@@ -163,7 +179,7 @@ def rule_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
 
 def eligibility_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
     """Why this membership may not be funded by this source (empty = eligible)."""
-    problems: list[str] = []
+    problems: list[str] = list(owner_problems(source.source_type, source.owner_area))
     if not source.is_active:
         problems.append(_("Sumber dana tidak aktif."))
     if m.status in ENDED:
