@@ -26,6 +26,16 @@ class EnrollmentConfig(AppConfig):
         worklists.register(providers.worklist_sections, order=20)
         home.register(providers.home_cards)
 
+        try:
+            from lindung.core.demo import registry
+        except ImportError:  # the demo is optional
+            pass
+        else:
+            from .demo import demo_payments
+
+            # After funding (60), so committed months are paid as their commitment.
+            registry.register("payments", demo_payments, order=65)
+
         from lindung.workers.services import death_date_check, worker_deceased
 
         death_date_check.connect(_death_date_problems, dispatch_uid="enrollment-death-check")

@@ -145,7 +145,33 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         created_by=admin,
     )
     created.append(apbd)
+    from lindung.areas.models import Area, AreaKind
+
     villages = sorted({m.village_id for m in members})
+    kelurahan = set(
+        Area.objects.filter(code__in=villages, kind=AreaKind.KELURAHAN).values_list(
+            "code", flat=True
+        )
+    )
+    if kelurahan:
+        # A kelurahan has no Dana Desa (UU 6/2014): the regency funds it (dana kelurahan).
+        residents = sum(1 for m in members if m.village_id in kelurahan)
+        dana_kelurahan = FundingSource.objects.create(
+            name=f"APBD {year} – dana kelurahan",
+            source_type="APBD",
+            wadah_code="SG",
+            fiscal_year=year,
+            start_month=dt.date(year, 1, 1),
+            months=12,
+            owner_area_id=regency,
+            amount=max(unit, int(residents * 0.3) * unit),
+            legal_basis="APBD kabupaten (dana kelurahan); Inpres 2/2021",
+            note=_("Data demo: iuran warga kelurahan, yang tidak menerima Dana Desa."),
+            created_by=admin,
+        )
+        dana_kelurahan.eligible_areas.set(sorted(kelurahan))
+        created.append(dana_kelurahan)
+    villages = [v for v in villages if v not in kelurahan]
     rng.shuffle(villages)
     for code in villages[: max(1, len(villages) // 2)]:
         residents = sum(1 for m in members if m.village_id == code)
@@ -173,13 +199,16 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         by_village.setdefault(m.village_id, []).append(m)
     funded: set[int] = set()  # one source per member in the demo, so periods never overlap
     prefetch_related_objects(created, "eligible_areas", "eligible_sectors")
+    from lindung.workers.eligibility import rule_for
+
     for src in created:
         # A village budget can only fund its own residents; checking the rest is wasted work.
         candidates = by_village.get(src.owner_area_id, []) if src.owner_area.level == 4 else members
+        rule = rule_for(src.source_type, src.start_month)
         pool = [
             m
             for m in candidates
-            if m.pk not in funded and not services.eligibility_problems(m, src)
+            if m.pk not in funded and not services.eligibility_problems(m, src, rule)
         ]
         pool.sort(
             key=lambda m: (

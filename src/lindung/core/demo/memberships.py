@@ -160,6 +160,11 @@ def _paid_until_active(rng: random.Random, funding: str, period: int, today: dt.
     return month_end(today, rng.randrange(period))
 
 
+def is_kelurahan(village_code: str) -> bool:
+    """Kemendagri village codes: 1xxx for a kelurahan, 2xxx for a desa."""
+    return village_code.rsplit(".", 1)[-1].startswith("1")
+
+
 def plan_person(rng: random.Random, person: PersonSpec, today: dt.date, kpjs: KpjNumbers) -> Plan:
     age = age_on(person.birth_date, today)
     deceased = age >= 18 and rng.random() < DECEASED_SHARE * (3 if age >= 55 else 1)
@@ -170,6 +175,8 @@ def plan_person(rng: random.Random, person: PersonSpec, today: dt.date, kpjs: Kp
         return Plan(today - _days(rng, 0, 400), None, None)
 
     funding = _pick(rng, FUNDING_BY_SECTOR.get(person.sector, FUNDING_DEFAULT))
+    if funding == F.DANA_DESA and is_kelurahan(person.village):
+        funding = F.APBD  # a kelurahan has no Dana Desa (UU 6/2014): dana kelurahan, APBD
     if funding == F.MANDIRI:
         period = _pick(rng, dict(MANDIRI_PERIODS))
     else:
