@@ -124,4 +124,5 @@ def demo_payments(rng: random.Random, context: dict) -> str:
         spent = src.commitments.filter(status=CommitmentStatus.DIBAYAR).aggregate(s=Sum("cost"))
         src.spent = spent["s"] or 0
         src.save(update_fields=["spent", "updated_at"])
-    return f"{format_number(len(created))} pembayaran iuran, {format_number(len(realised))} komitmen terealisasi"
+    paid, done = format_number(len(created)), format_number(len(realised))
+    return f"{paid} pembayaran iuran, {done} komitmen terealisasi"
