@@ -570,6 +570,23 @@ def budget_totals(sources) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
+def policy_tiers(policy: WeightPolicy) -> list[dict]:
+    """The policy's effect in words: sectors by weight (highest first), each with the range a
+    desil can add, so the page can show who comes first."""
+    from lindung.workers.models import Sector
+
+    desils = [int(w) for w in policy.desil_weights or []] + [policy.unknown_desil_weight]
+    low, high = min(desils, default=0), max(desils, default=0)
+    tiers: dict[int, list[str]] = {}
+    for sector in Sector.objects.filter(is_active=True).order_by("priority", "name"):
+        base = weight_of(policy, sector.code, sector.priority, None) - policy.unknown_desil_weight
+        tiers.setdefault(base, []).append(sector.name)
+    return [
+        {"base": base, "sectors": names, "lowest": base + low, "highest": base + high}
+        for base, names in sorted(tiers.items(), reverse=True)
+    ]
+
+
 def active_policy() -> WeightPolicy:
     policy = WeightPolicy.objects.filter(is_active=True).order_by("code").first()
     if policy is None:

@@ -532,6 +532,7 @@ def scenario_detail(request, pk: int):
         managed = {r.source_id for r in rows if services.can_manage(request.user, r.source)}
         ctx.update(
             {
+                "policy_tiers": services.policy_tiers(sc.weight_policy),
                 "rows": rows,
                 "page": page,
                 "reasons": Reason.choices,

@@ -160,6 +160,9 @@ def test_scenario_pages_run_compare_and_scope(client, users, data, other_village
     assert cut.type_cuts == {"APBD": "20"} and base.status == "selesai"
     html = admin.get(reverse("funding:scenario_detail", args=[base.pk])).content.decode()
     assert "Siapa masuk" in html and "greedy" in html
+    # The policy's effect: its tiers, tobacco before UMKM.
+    assert "Urutan prioritas" in html
+    assert html.index("Petani tembakau") < html.index("Pelaku UMKM / usaha mikro")
     cmp = admin.get(reverse("funding:scenario_compare") + f"?s={base.pk}&s={cut.pk}")
     assert cmp.status_code == 200 and "APBD dipotong 20%" in cmp.content.decode()
     status = admin.get(reverse("funding:scenario_status", args=[base.pk]))
