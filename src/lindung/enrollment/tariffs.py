@@ -175,6 +175,20 @@ class LapseRule(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def clean(self) -> None:
+        # Only "start again" is applied (a returning worker gets a new membership and tenure
+        # restarts); saying "continue" here would state a rule the app does not follow.
+        if self.rejoin_policy and self.rejoin_policy != RejoinPolicy.RESTART:
+            raise ValidationError(
+                {
+                    "rejoin_policy": _(
+                        "Lindung baru menjalankan aturan «daftar ulang dari nol». Pilihan "
+                        "«melanjutkan kepesertaan lama» perlu dikonfirmasi Kantor Cabang dan "
+                        "dibangun dahulu (lihat docs/domain.md)."
+                    )
+                }
+            )
+
 
 class TariffMissing(ValidationError):
     """No tariff or lapse rule covers the requested month."""
