@@ -367,7 +367,9 @@ def commit(membership: Membership, source: FundingSource, **kwargs) -> Commitmen
     return commit_many([membership], source, **kwargs)[0]
 
 
-def cancel(commitment: Commitment, *, by=None) -> Commitment:
+def cancel(commitment: Commitment, *, by=None, note: str = "") -> Commitment:
+    """Cancel an unpaid commitment; `note` says why (kept in the commitment and its history,
+    with the user who did it)."""
     with transaction.atomic():
         source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
         c = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -378,7 +380,13 @@ def cancel(commitment: Commitment, *, by=None) -> Commitment:
             )
         c.status = CommitmentStatus.DIBATALKAN
         c.status_changed_at = timezone.now()
-        c.save(update_fields=["status", "status_changed_at"])
+        fields = ["status", "status_changed_at"]
+        if note:
+            c.note = note[:255]
+            fields.append("note")
+        if getattr(by, "is_authenticated", False):
+            c._history_user = by
+        c.save(update_fields=fields)
         source.allocated -= c.cost
         source.save(update_fields=["allocated", "updated_at"])
     return c
