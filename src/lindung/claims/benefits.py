@@ -1,4 +1,4 @@
-"""Benefit computation (domain-research §2.1-2.3): a pure function of facts and a RuleBook.
+"""Benefit computation (docs/domain.md): a pure function of facts and a RuleBook.
 
 Every component carries the rule versions it used, so a paid amount can always be traced
 back to the regulation and effective date that produced it.

@@ -1,8 +1,8 @@
 """Claims (JKK, JKM, JHT), heirs, and the versioned rule tables used to compute benefits.
 
 Every amount, multiplier, limit and deadline lives in BenefitParameter / ScholarshipRate /
-DocumentRequirement rows with an effective date and the regulation they come from
-(reference/domain-research.md §2), seeded by data migrations. Code never holds the numbers.
+DocumentRequirement rows with an effective date and the regulation they come from, seeded by
+data migrations. Code never holds the numbers.
 """
 
 from __future__ import annotations

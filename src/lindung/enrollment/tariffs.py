@@ -1,7 +1,7 @@
 """Versioned BPU contribution tariffs and the one function that prices a month of cover.
 
 Every rupiah figure lives in the tables below (seeded by migration 0002 from
-domain-research.md §1.1–§1.3); nothing here hard-codes a rate. Use
+docs/domain.md); nothing here hard-codes a rate. Use
 `monthly_contribution()` / `period_cost()` everywhere a contribution is shown or charged.
 """
 
@@ -149,7 +149,7 @@ class RejoinPolicy(models.TextChoices):
 
 
 class LapseRule(models.Model):
-    """Payment periods, deadline and when unpaid membership ends (domain-research §1.3)."""
+    """Payment periods, deadline and when unpaid membership ends."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     effective_from = models.DateField(_("berlaku mulai"))

@@ -1,6 +1,6 @@
 """Funding sources (budgets), commitments of members to them, renewals and optimiser scenarios.
 
-Sources of funding and their rules: domain-research §5 (Dana Desa, DBHCHT, APBD) and §8 (wadah
+Sources of funding and their rules: docs/domain.md (Dana Desa, DBHCHT, APBD, wadah
 codes). Money is whole rupiah in PositiveBigIntegerField, as everywhere else.
 """
 

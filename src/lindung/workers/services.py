@@ -29,7 +29,7 @@ worker_deceased = Signal()
 death_date_check = Signal()
 
 # DTSEN desil 1 is the extreme-poor group that Lombok Timur set out to register
-# (Inpres 4/2022; reference/domain-research.md §7.2): they move one priority group ahead.
+# (Inpres 4/2022; docs/domain.md): they move one priority group ahead.
 EXTREME_POOR_DESIL = 1
 
 # Fields an edit may change; the NIK-derived pair (sex, birth_date) included.

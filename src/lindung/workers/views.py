@@ -105,6 +105,7 @@ def worker_detail(request, pk: int):
             else "",
             "age": worker.age_on(timezone.localdate()),
             "eligibility": evaluate_all(worker, timezone.localdate()),
+            "overrides": worker.eligibility_overrides.select_related("by"),
             "memberships": memberships,
             "deceased_form": DeceasedForm(),
             "actions": actions_for("worker", worker, request.user),

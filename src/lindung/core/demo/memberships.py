@@ -1,6 +1,6 @@
 """Demo memberships with a lifecycle that fits their dates (pure generation, no database).
 
-Rules followed (reference/domain-research.md):
+Rules followed:
 - §1.3: paid by month, 3, 6 or 12 months; a BPU more than 3 months unpaid is no longer
   protected, so `menunggak` means paid_until within the last 3 months and `nonaktif` longer.
 - §1.1: government schemes pay the minimum package on a declared income of Rp1.000.000.

@@ -37,6 +37,7 @@ USER_TEXT = {
     "accounts.ApiToken": ["name"],
     "workers.Worker": ["name", "address"],
     "workers.EligibilityRule": ["source", "note"],
+    "workers.EligibilityOverride": ["failed_checks", "reason"],
     "enrollment.MembershipTransition": ["note"],
     "enrollment.ContributionPayment": ["note"],
     "enrollment.TariffVersion": ["name", "regulation", "note", "source"],
@@ -87,6 +88,7 @@ NOT_FREE_TEXT = {
     "audit.AccessLog": "written by the app (URL names and area codes)",
     "workers.Sector": "reference data seeded by migrations",
     "workers.Worker.nik": "16 digits, validated",
+    "workers.EligibilityOverride.step": "internal step code set by the service",
     "workers.Worker.phone": "validated phone number (digits)",
     "enrollment.Membership.kpj": "digits, validated",
     "enrollment.TariffVersion.code": "slug chosen by the admin, used in URLs (slug converter)",
@@ -158,7 +160,7 @@ def _missing_rows(admin) -> None:
     from lindung.exchange import bpjs_status
     from lindung.funding.models import Scenario
     from lindung.imports.models import ImportJob, PossibleDuplicate
-    from lindung.workers.models import Worker
+    from lindung.workers.models import EligibilityOverride, Worker
 
     day = dt.date(2026, 5, 1)
     for m in Membership.objects.filter(village_id=VILLAGE)[:3]:
@@ -182,6 +184,10 @@ def _missing_rows(admin) -> None:
     job.file.save("daftar.csv", ContentFile(b"NIK;Nama\n"), save=False)
     job.save()
     first, second = Worker.objects.order_by("pk")[:2]
+    EligibilityOverride.objects.create(
+        worker=first, funding_type="MANDIRI", step="pendaftaran", failed_checks="x", reason="x",
+        by=admin,
+    )  # fmt: skip
     PossibleDuplicate.objects.create(
         worker=first, match=second, score=90, nik_distance=1, job=job, status="merged"
     )

@@ -55,7 +55,7 @@ def test_enrolment_applies_the_rules(users, age, sector, funding_type, refused):
     assert not Membership.objects.filter(worker=w).exists()
 
 
-def test_override_needs_an_authorised_user_and_is_recorded(users):
+def test_override_needs_an_authorised_user_and_is_recorded(client, users):
     child = worker(10)
     with pytest.raises(ValidationError, match="Hanya admin kabupaten"):
         services.enrol(child, by=users["operator_desa"], declared_income=1_000_000,
@@ -68,6 +68,9 @@ def test_override_needs_an_authorised_user_and_is_recorded(users):
     assert o.worker == child and o.funding_type == "MANDIRI" and o.by == users["admin_kabupaten"]
     assert "di bawah usia minimum" in o.failed_checks and "Kadis" in o.reason
     assert m.status == MembershipStatus.DIDATA
+    client.force_login(users["camat"])  # the audit trail is on the worker's page
+    page = client.get(reverse("workers:detail", args=[child.pk])).content.decode()
+    assert "Pengecualian syarat yang diberikan" in page and "disetujui Kadis" in page
 
 
 def test_activation_applies_the_rules_but_a_returning_member_is_not_refused(users):
