@@ -90,6 +90,7 @@ FROM_FRAME = {
     "birth_date": "birth_date",
     "village_id": "village",
     "address": "address",
+    "birthplace": "birthplace",
     "phone": "phone",
     "sector_id": "sector_id",
     "monthly_income": "income",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ from .codes import Problem
 from .columns import FIELDS, REQUIRED, Mapping, guess_mapping, label
 from .dedup import DuplicateFinder, Pair
 from .lookups import SectorIndex, VillageIndex
-from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex
+from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex, split_ttl
 from .readers import FileProblem, Table
 from .rules import Bounds, current_bounds
 
@@ -43,6 +44,7 @@ Progress = Callable[[str, int, int], None]
 EXISTING_CHUNK = 2000
 MIN_BIRTH_YEAR = 1900
 INT64_MAX = 2**63 - 1
+_SPACES = re.compile(r"\s+")
 
 # Position of each check inside a row: a row's problems are listed in this order.
 SLOT_NAME, SLOT_BIRTH, SLOT_NIK, SLOT_DUP_FILE, SLOT_VILLAGE = 0, 1, 2, 3, 4
@@ -60,6 +62,7 @@ ACCEPTED_SCHEMA = {
     "income": pl.Int64,
     "phone": pl.String,
     "address": pl.String,
+    "birthplace": pl.String,
     "flags": pl.String,  # codes joined by ","
 }
 
@@ -77,6 +80,7 @@ class Accepted:
     income: int | None
     phone: str
     address: str
+    birthplace: str
     flags: list[str]
 
 
@@ -140,7 +144,7 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
     cols = [frame[name].to_list() for name in ACCEPTED_SCHEMA]
     flags_of: dict[str, list[str]] = {}
     out = []
-    for row, nik, name, sex, birth, village, sid, prio, income, phone, address, flags in zip(
+    for row, nik, name, sex, birth, village, sid, prio, income, phone, address, place, flags in zip(
         *cols, strict=True
     ):
         if flags not in flags_of:
@@ -160,6 +164,7 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
                 income,
                 phone,
                 address,
+                place,
                 list(flags_of[flags]),
             )  # fmt: skip
         )
@@ -233,7 +238,30 @@ def _field_frame(
         else:
             exprs.append(pl.lit("", dtype=pl.String).alias(name))
             labels[name] = label(name)
-    return frame.select(exprs), labels
+    data = frame.select(exprs)
+    if "birth_ttl" in mapping:
+        data, labels = _split_ttl_column(data, mapping, labels)
+    return data, labels
+
+
+def _split_ttl_column(
+    data: pl.DataFrame, mapping: dict[str, int], labels: dict[str, str]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Date and place of a TTL column into birth_date and birthplace, unless a column of
+    their own is mapped (it wins)."""
+    parts = _map_unique(
+        data.select("birth_ttl"),
+        ["birth_ttl"],
+        split_ttl,
+        {"__place": pl.String, "__date": pl.String},
+    )
+    replaced = []
+    if "birth_date" not in mapping:
+        replaced.append(parts["__date"].alias("birth_date"))
+        labels = {**labels, "birth_date": labels["birth_ttl"]}
+    if "birthplace" not in mapping:
+        replaced.append(parts["__place"].alias("birthplace"))
+    return data.with_columns(replaced), labels
 
 
 def resolve_mapping(table: Table, chosen: dict[str, int] | None) -> Mapping:
@@ -571,6 +599,7 @@ class RowChecker:
                 income,
                 phone or "",
                 (values["address"] or "")[:255],
+                _SPACES.sub(" ", values["birthplace"] or "").strip()[:100],
                 ",".join(flags),
             ),
             is_default,
@@ -815,6 +844,11 @@ def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -
         pl.col("__income").alias("income"),
         pl.col("__phone").alias("phone"),
         pl.col("address").str.slice(0, 255).alias("address"),
+        pl.col("birthplace")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.slice(0, 100)
+        .alias("birthplace"),
         flags.alias("flags"),
     ).cast(ACCEPTED_SCHEMA)
     return _Pass(
