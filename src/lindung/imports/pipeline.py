@@ -35,10 +35,12 @@ from . import codes
 from .codes import Problem
 from .columns import FIELDS, REQUIRED, Mapping, guess_mapping, label
 from .dedup import DuplicateFinder, Pair
+from .layout import find_skipped, kecamatan_column
 from .lookups import SectorIndex, VillageIndex
 from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex, split_ttl
 from .readers import FileProblem, Table
 from .rules import Bounds, current_bounds
+from .sheets import NO_SHEETS, SHEET_STRIDE, RowKeys, Workbook, sheet_mapping
 
 Progress = Callable[[str, int, int], None]
 EXISTING_CHUNK = 2000
@@ -106,6 +108,10 @@ class Outcome:
     big_incomes: dict[int, int] = field(default_factory=dict, repr=False)
     # How the first accepted rows were read (raw cell -> stored value), for the preview.
     readings: list[dict] = field(default_factory=list)
+    # Workbooks: each worker sheet (name, rows, rows left out by reason) and the sheets left
+    # out ([name, why]); empty for a CSV.
+    sheets: list[dict] = field(default_factory=list)
+    skipped_sheets: list[list[str]] = field(default_factory=list)
     _accepted: list[Accepted] | None = field(default=None, repr=False)
 
     @property
@@ -178,7 +184,9 @@ READ_FIELDS = {"birth_date": "birth_date", "income": "income", "sex": "sex",
                "village": "village", "sector": "sector_id", "phone": "phone"}  # fmt: skip
 
 
-def readings(raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str]) -> list[dict]:
+def readings(
+    raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str], keys: RowKeys = NO_SHEETS
+) -> list[dict]:
     """The first accepted rows as typed and as stored, so an operator sees how "1,5 jt" or
     "12/05/1990" were understood before saving."""
     raw_rows = {r["__row"]: r for r in raw.iter_rows(named=True)}
@@ -196,7 +204,10 @@ def readings(raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str]) 
                 fields.append(
                     {"field": raw_name, "label": labels[raw_name], "raw": text, "value": value}
                 )
-        out.append({"row": row["row"], "name": row["name"], "fields": fields})
+        reading = {"row": keys.row(row["row"]), "name": row["name"], "fields": fields}
+        if keys.sheets:
+            reading["sheet"] = keys.sheet(row["row"])
+        out.append(reading)
         if len(out) == READINGS_SHOWN:
             break
     return out
@@ -279,8 +290,62 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def validate_table(
-    table: Table,
+def validate_table(table: Table, **options) -> Outcome:
+    """Check every row of one sheet or CSV (see `validate_workbook`)."""
+    return validate_workbook(Workbook([table]), **options)
+
+
+@dataclass
+class _Sheet:
+    """One worker sheet made ready for the checks."""
+
+    data: pl.DataFrame | None  # field frame keyed by row key; None when columns are missing
+    labels: dict[str, str]
+    rows: list[int]  # row keys of the data rows (after empty and non-worker rows)
+    info: dict  # for the preview: name, rows, skipped rows by reason
+
+
+def _prepare_sheet(
+    table: Table, resolved: Mapping, offset: int, sheet: str | None, out: Outcome
+) -> _Sheet:
+    frame = _drop_empty(table.frame, resolved.columns)
+    skipped = find_skipped(frame, resolved.columns.get("nik"))
+    block_kecamatan = None
+    if skipped.kecamatan and "kecamatan" not in resolved.columns:
+        block_kecamatan = kecamatan_column(frame["__row"], skipped)
+    if skipped.rows:
+        keep = pl.col("__row").is_in(list(skipped.rows)).not_()
+        if block_kecamatan is not None:
+            block_kecamatan = block_kecamatan.filter(frame.select(keep).to_series())
+        frame = frame.filter(keep)
+    rows = (frame["__row"].cast(pl.Int64) + offset).to_list()
+    reasons: dict[str, int] = {}
+    for reason in skipped.rows.values():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    info = {"name": sheet or "", "rows": len(rows), "skipped": reasons}
+    header_row = table.header_index + 1
+    if resolved.missing:
+        for name in resolved.missing:
+            out.errors.append(
+                Problem(
+                    header_row,
+                    label(name),
+                    "column_missing",
+                    codes.message("column_missing", found=label(name)) + " " + _header_hint(name),
+                    sheet,
+                )
+            )
+        return _Sheet(None, {}, rows, info)
+    data, labels = _field_frame(frame, resolved.columns, table.headers)
+    if block_kecamatan is not None:
+        data = data.with_columns(block_kecamatan.alias("kecamatan"))
+    if offset:
+        data = data.with_columns(pl.col("__row") + offset)
+    return _Sheet(data, labels, rows, info)
+
+
+def validate_workbook(
+    book: Workbook,
     *,
     mapping: dict[str, int] | None = None,
     scope_code: str = "",
@@ -288,19 +353,38 @@ def validate_table(
     progress: Progress = _noop,
     vectorised: bool = True,
 ) -> Outcome:
-    """Check every row. `vectorised=False` runs every row through `RowChecker` (reference)."""
+    """Check every row of every worker sheet together (duplicates are found across sheets).
+
+    `vectorised=False` runs every row through `RowChecker` (the reference behaviour).
+    """
     today = today or dt.date.today()
-    resolved = resolve_mapping(table, mapping)
-    header_row = table.header_index + 1
+    first = book.first
+    resolved = resolve_mapping(first, mapping)
+    header_row = first.header_index + 1
     out = Outcome(
-        headers=table.headers,
+        headers=first.headers,
         header_row=header_row,
         mapping=resolved.as_json(),
         unsure=resolved.unsure,
+        skipped_sheets=[list(pair) for pair in book.skipped],
     )
-    frame = _drop_empty(table.frame, resolved.columns)
-    out.rows = frame.height
-    if out.rows == 0 and not resolved.missing:
+    keys = RowKeys.of(book)
+    sheets: list[_Sheet] = []
+    for index, table in enumerate(book.tables):
+        if index == book.primary:
+            sheet_resolved = resolved
+        elif mapping:
+            sheet_resolved = Mapping(columns=sheet_mapping(table, first, resolved.columns))
+        else:
+            sheet_resolved = resolve_mapping(table, None)
+        sheets.append(
+            _prepare_sheet(
+                table, sheet_resolved, index * SHEET_STRIDE, keys.sheets and keys.sheets[index], out
+            )
+        )
+    out.sheets = [s.info for s in sheets] if keys.sheets else []
+    out.rows = sum(len(s.rows) for s in sheets)
+    if out.rows == 0 and not out.errors:
         out.errors.append(
             Problem(
                 None,
@@ -311,26 +395,18 @@ def validate_table(
             )  # fmt: skip
         )
         return out
-    if resolved.missing:
-        for name in resolved.missing:
-            out.errors.append(
-                Problem(
-                    header_row,
-                    label(name),
-                    "column_missing",
-                    codes.message("column_missing", found=label(name)) + " " + _header_hint(name),
-                )
-            )
-        out.rejected_rows = set(frame["__row"].to_list())
+    if out.errors:  # a sheet without a required column: the file is refused whole
+        out.rejected_rows = {key for s in sheets for key in s.rows}
         return out
+    labels = sheets[book.primary].labels
+    data = pl.concat([s.data for s in sheets], how="vertical")
+    relabel = _relabel(keys, sheets, labels)
 
     sectors = SectorIndex()
     if sectors.default is None:
         raise FileProblem("Belum ada sektor pekerjaan di sistem; minta admin mengisinya dulu.")
     villages = VillageIndex(settings.LINDUNG_REGENCY_CODE, scope_code)
     bounds = current_bounds(today)
-    data, labels = _field_frame(frame, resolved.columns, table.headers)
-    del frame
     raw_sample = data.head(READINGS_SCANNED)
     checker = RowChecker(labels, villages, sectors, bounds, today)
     # The row loop allocates many small objects and frees none of them: the cyclic garbage
@@ -359,7 +435,7 @@ def validate_table(
             [fast.default_rows if fast is not None else _EMPTY_ROWS, slow.default_rows]
         )
         del data, fast
-        rejected = _duplicates_in_file(nik_frame, problems, labels)
+        rejected = _duplicates_in_file(nik_frame, problems, labels, keys)
         rejected.update(slow.error_rows)
         accepted = accepted.filter(pl.col("row").is_in(list(rejected)).not_())
         out.default_sector_rows = accepted.join(
@@ -370,14 +446,24 @@ def validate_table(
         accepted = _check_existing(nik_frame, accepted, problems, labels, rejected, progress)
         del nik_frame
         out.rejected_rows = rejected
-        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress)
+        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress, keys)
         out.accepted_frame = accepted
-        out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels)
-        out.errors, out.warnings = problems.build()
+        out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels, keys)
+        out.errors, out.warnings = problems.build(keys, relabel)
     finally:
         if gc_was_enabled:
             gc.enable()
     progress("validate", out.rows, out.rows)
+    return out
+
+
+def _relabel(keys: RowKeys, sheets: list[_Sheet], labels: dict[str, str]) -> dict:
+    """Sheet name -> {label on the first sheet: that sheet's own header}, where they differ."""
+    out = {}
+    for name, sheet in zip(keys.sheets or (), sheets, strict=False):
+        changed = {labels[f]: own for f, own in sheet.labels.items() if labels.get(f) != own}
+        if changed:
+            out[name] = changed
     return out
 
 
@@ -420,22 +506,30 @@ class _Problems:
         # Stable sort: problems of one row and slot keep the order they were found in.
         return pl.concat([listed, *self.parts[error]]).sort(["row", "slot"], maintain_order=True)
 
-    def build(self) -> tuple[list[Problem], list[Problem]]:
+    def build(
+        self, keys: RowKeys = NO_SHEETS, relabel: dict | None = None
+    ) -> tuple[list[Problem], list[Problem]]:
+        """Problems with the row (and sheet) the operator sees; `relabel` gives each sheet's
+        own header for a column label of the first sheet."""
         out = []
         for error in (True, False):
             frame = self._frame(error)
-            out.append(
-                [
-                    Problem(*values)
-                    for values in zip(
-                        frame["row"].to_list(),
-                        frame["column"].to_list(),
-                        frame["code"].to_list(),
-                        frame["message"].to_list(),
-                        strict=True,
-                    )
-                ]
-            )
+            found = []
+            for key, column, code, text in zip(
+                frame["row"].to_list(),
+                frame["column"].to_list(),
+                frame["code"].to_list(),
+                frame["message"].to_list(),
+                strict=True,
+            ):
+                if keys.sheets is None:
+                    found.append(Problem(key, column, code, text))
+                    continue
+                sheet = keys.sheet(key)
+                if relabel and sheet in relabel:
+                    column = relabel[sheet].get(column, column)
+                found.append(Problem(keys.row(key), column, code, text, sheet))
+            out.append(found)
         return out[0], out[1]
 
 
@@ -858,11 +952,16 @@ def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -
     )
 
 
-def _duplicates_in_file(nik_frame: pl.DataFrame, problems: _Problems, labels) -> set[int]:
+def _duplicates_in_file(
+    nik_frame: pl.DataFrame, problems: _Problems, labels, keys: RowKeys
+) -> set[int]:
     """duplicate_in_file for every later row with a valid NIK seen before; returns the rows."""
     dups = nik_frame.with_columns(pl.col("row").min().over("nik").alias("first")).filter(
         pl.col("row") != pl.col("first")
     )
+    if keys.sheets and len(keys.sheets) > 1:
+        where = {key: keys.where(key) for key in dups["first"].unique().to_list()}
+        dups = dups.with_columns(pl.col("first").replace_strict(where, return_dtype=pl.String))
     prefix, suffix = codes.MESSAGES["duplicate_in_file"].split("{first}")
     problems.add_frame(
         True,
@@ -939,6 +1038,7 @@ def _find_possible_duplicates(
     problems: _Problems,
     labels: dict[str, str],
     progress: Progress,
+    keys: RowKeys,
 ) -> pl.DataFrame:
     """Pairs within a (birth date, village) block; only blocks with two or more people (in the
     file or the registry) can hold one, so only their rows are compared. Blocks never cross a
@@ -976,7 +1076,8 @@ def _find_possible_duplicates(
     pairs.sort(key=lambda pair: pair.row)
     for pair in pairs:
         if pair.other.in_file:
-            other = f"baris {pair.other.key} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
+            where = keys.where(pair.other.key)
+            other = f"baris {where} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
         else:
             other = f"pekerja terdaftar {pair.other.name} (NIK {mask_nik(pair.other.nik)})"
         problems.add(
