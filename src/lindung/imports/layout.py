@@ -2,8 +2,8 @@
 header repeated above each block, block titles ("KECAMATAN SELONG"), subtotals ("JUMLAH")
 and the signature block at the end.
 
-Only rows whose NIK cell holds no digit are candidates, so a worker's row is never skipped:
-a row with a NIK is always checked. The rest are few, and are classified in Python.
+Only rows whose NIK cell holds no run of five digits are candidates, so a row with a NIK
+(even a damaged one) is always checked. The rest are few, and are classified in Python.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def find_skipped(frame: pl.DataFrame, nik_column: int | None) -> Skipped:
     data_columns = [c for c in frame.columns if c != "__row"]
     nik = f"c{nik_column}" if nik_column is not None else None
     if nik in frame.columns:
-        has_nik = pl.col(nik).fill_null("").str.contains(r"\d")
+        has_nik = pl.col(nik).fill_null("").str.contains(r"\d{5}")
     else:
         has_nik = pl.lit(False)
     marked = frame.with_columns(has_nik.alias("__has_nik"))
@@ -89,6 +89,8 @@ def find_skipped(frame: pl.DataFrame, nik_column: int | None) -> Skipped:
     in_signature = False
     for row, cells in zip(rows, cells_of, strict=True):
         cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
         after_last = last_nik is None or row > last_nik
         kind = SIGNATURE if in_signature else _kind(cells)
         if kind == SIGNATURE and not after_last:

@@ -308,16 +308,15 @@ class _Sheet:
 def _prepare_sheet(
     table: Table, resolved: Mapping, offset: int, sheet: str | None, out: Outcome
 ) -> _Sheet:
-    frame = _drop_empty(table.frame, resolved.columns)
+    # Before empty rows go: a block title may sit alone in a column that is not mapped.
+    frame = table.frame
     skipped = find_skipped(frame, resolved.columns.get("nik"))
-    block_kecamatan = None
-    if skipped.kecamatan and "kecamatan" not in resolved.columns:
-        block_kecamatan = kecamatan_column(frame["__row"], skipped)
+    block_kecamatan = bool(skipped.kecamatan) and "kecamatan" not in resolved.columns
+    if block_kecamatan:
+        frame = frame.with_columns(kecamatan_column(frame["__row"], skipped).alias("__block_kec"))
+    frame = _drop_empty(frame, resolved.columns)
     if skipped.rows:
-        keep = pl.col("__row").is_in(list(skipped.rows)).not_()
-        if block_kecamatan is not None:
-            block_kecamatan = block_kecamatan.filter(frame.select(keep).to_series())
-        frame = frame.filter(keep)
+        frame = frame.filter(pl.col("__row").is_in(list(skipped.rows)).not_())
     rows = (frame["__row"].cast(pl.Int64) + offset).to_list()
     reasons: dict[str, int] = {}
     for reason in skipped.rows.values():
@@ -337,8 +336,8 @@ def _prepare_sheet(
             )
         return _Sheet(None, {}, rows, info)
     data, labels = _field_frame(frame, resolved.columns, table.headers)
-    if block_kecamatan is not None:
-        data = data.with_columns(block_kecamatan.alias("kecamatan"))
+    if block_kecamatan:
+        data = data.with_columns(frame["__block_kec"].alias("kecamatan"))
     if offset:
         data = data.with_columns(pl.col("__row") + offset)
     return _Sheet(data, labels, rows, info)
