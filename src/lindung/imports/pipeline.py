@@ -108,8 +108,8 @@ class Outcome:
     big_incomes: dict[int, int] = field(default_factory=dict, repr=False)
     # How the first accepted rows were read (raw cell -> stored value), for the preview.
     readings: list[dict] = field(default_factory=list)
-    # Workbooks: each worker sheet (name, rows, rows left out by reason) and the sheets left
-    # out ([name, why]); empty for a CSV.
+    # Each worker sheet (name, "" for a CSV; rows; rows left out by reason) and the sheets
+    # left out ([name, why]).
     sheets: list[dict] = field(default_factory=list)
     skipped_sheets: list[list[str]] = field(default_factory=list)
     _accepted: list[Accepted] | None = field(default=None, repr=False)
@@ -381,7 +381,7 @@ def validate_workbook(
                 table, sheet_resolved, index * SHEET_STRIDE, keys.sheets and keys.sheets[index], out
             )
         )
-    out.sheets = [s.info for s in sheets] if keys.sheets else []
+    out.sheets = [s.info for s in sheets]
     out.rows = sum(len(s.rows) for s in sheets)
     if out.rows == 0 and not out.errors:
         out.errors.append(

@@ -212,3 +212,57 @@ def test_a_worker_sheet_missing_a_required_column_refuses_the_file():
     outcome = _run("x.xlsx", out.getvalue(), commit=True)
     assert [(p.sheet, p.code) for p in outcome.errors] == [("Dusun B", "column_missing")]
     assert outcome.accepted_count == 0 and Worker.objects.count() == 0
+
+
+def test_cli_text_names_sheets_left_out_and_the_sheet_of_each_problem(tmp_path):
+    content, _positions = sheet_per_dusun(sample_groups())
+    path = tmp_path / "desa.xlsx"
+    path.write_bytes(content)
+    out = StringIO()
+    call_command("import_workers", str(path), stdout=out)
+    text = out.getvalue()
+    assert text.startswith("12 baris: 8 diterima, 4 ditolak, 3 peringatan")
+    assert "Lembar 'REKAP' dilewati: tidak berisi daftar pekerja" in text
+    assert "GALAT lembar 'Dusun Daya' baris 7 [NIK] duplicate_in_file:" in text
+
+
+def test_hidden_sheets_are_left_out_and_named():
+    book = openpyxl.Workbook()
+    shown = book.active
+    shown.title = "Data"
+    shown.append(HEADER)
+    row = person(serial=760)
+    shown.append([row.get(h, "") for h in HEADER])
+    hidden = book.create_sheet("Lama")
+    hidden.append(HEADER)
+    hidden.append([person(serial=761).get(h, "") for h in HEADER])
+    hidden.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    outcome = _run("x.xlsx", out.getvalue())
+    assert outcome.accepted_count == 1
+    assert outcome.skipped_sheets == [["Lama", "tersembunyi"]]
+
+
+def test_a_date_cell_in_the_ttl_column_is_read():
+    header = ["NIK", "Nama", "TTL", "Desa"]
+    row = person(birth=dt.date(1985, 8, 12), serial=770)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    sheet.append([row["NIK"], row["Nama Lengkap"], dt.datetime(1985, 8, 12), "Danggen Timur"])
+    sheet.append([person(serial=771)["NIK"], "Siti", "Selong, 12 Agustus 1985", "Danggen Timur"])
+    out = io.BytesIO()
+    book.save(out)
+    outcome = _run("x.xlsx", out.getvalue(), commit=True)
+    assert outcome.accepted_count == 2, outcome.as_json()
+    worker = Worker.objects.get(nik=row["NIK"])
+    assert (worker.birth_date, worker.birthplace) == (dt.date(1985, 8, 12), "")
+
+
+def test_a_csv_with_subtotals_leaves_them_out_like_a_workbook():
+    rows = [person(serial=780), person(serial=781)]
+    content = plain_csv([("x", rows)])[0] + b"JUMLAH;;;;;;;;2\r\n"
+    outcome = _run("d.csv", content)
+    assert outcome.rows == 2 and outcome.errors == []
+    assert outcome.sheets == [{"name": "", "rows": 2, "skipped": {"subtotal": 1}}]
