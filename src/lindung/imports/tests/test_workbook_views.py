@@ -72,3 +72,15 @@ def test_mapping_step_offers_the_ttl_column(client, users, django_capture_on_com
         )
     job.refresh_from_db()
     assert job.status == ImportJob.Status.VALIDATED and job.accepted == 1, job.result
+
+
+def test_preview_of_a_csv_says_which_rows_were_left_out(
+    client, users, django_capture_on_commit_callbacks
+):
+    rows = [person(serial=790), person(serial=791)]
+    content = csv_bytes(rows) + b"JUMLAH;;;;;;;;2\r\n"
+    upload(client, users[Role.PETUGAS_BPJS], content, "d.csv", django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "Berkas: 2 baris pekerja. 1 baris dilewati (baris jumlah/subtotal)." in page
+    assert "<th>Lembar</th>" not in page
