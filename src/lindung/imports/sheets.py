@@ -76,14 +76,19 @@ def read_workbook(name: str, data: bytes) -> Workbook:
             skipped.append((meta.name, TOO_MANY))
             continue
         try:
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(meta.name)
+            # Rows are counted before they become Python lists: the file's limit holds for
+            # all its sheets together.
+            total_rows += sheet.total_height
+            if total_rows > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise FileProblem(
+                    f"Berkas terlalu besar: lebih dari {MAX_ROWS:,} baris.".replace(",", ".")
+                )
+            rows = sheet.to_python(skip_empty_area=False)
+        except FileProblem:
+            raise
         except Exception as exc:  # calamine raises several error types for damaged sheets
             raise FileProblem(f"Lembar '{meta.name}' rusak dan tidak dapat dibaca.") from exc
-        total_rows += len(rows)
-        if total_rows > MAX_ROWS + HEADER_SCAN_ROWS * (len(tables) + 1):
-            raise FileProblem(
-                f"Berkas terlalu besar: lebih dari {MAX_ROWS:,} baris.".replace(",", ".")
-            )
         if not any(any(c not in (None, "") for c in r) for r in rows):
             skipped.append((meta.name, EMPTY))
             continue

@@ -266,3 +266,27 @@ def test_a_csv_with_subtotals_leaves_them_out_like_a_workbook():
     outcome = _run("d.csv", content)
     assert outcome.rows == 2 and outcome.errors == []
     assert outcome.sheets == [{"name": "", "rows": 2, "skipped": {"subtotal": 1}}]
+
+
+@pytest.mark.parametrize("layout", ["dusun", "compiled"])
+def test_workbooks_give_the_same_result_column_wise_and_row_by_row(layout):
+    from lindung.imports.pipeline import validate_workbook
+    from lindung.imports.sheets import read_workbook
+
+    groups = sample_groups()
+    content = (sheet_per_dusun if layout == "dusun" else compiled_regency)(groups)[0]
+    fast = validate_workbook(read_workbook("x.xlsx", content), today=TODAY)
+    slow = validate_workbook(read_workbook("x.xlsx", content), today=TODAY, vectorised=False)
+    assert fast.as_json() == slow.as_json()
+    assert fast.accepted == slow.accepted and fast.pairs == slow.pairs
+    assert fast.rejected_rows == slow.rejected_rows
+
+
+def test_the_row_limit_holds_for_all_sheets_together(monkeypatch):
+    from lindung.imports import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 10)
+    content, _positions = sheet_per_dusun(sample_groups())  # 3 sheets of 12+ rows each
+    outcome = _run("desa.xlsx", content)
+    assert outcome.rows == 0 and outcome.errors[0].code == "column_missing"
+    assert "Berkas terlalu besar: lebih dari 10 baris." in outcome.errors[0].message
