@@ -18,7 +18,7 @@ MAX_SHEETS = 300  # a regency compilation has one sheet per village (up to ~250)
 # Why a sheet was left out, in the preview's words.
 NOT_A_LIST = "tidak berisi daftar pekerja (tidak ada kolom NIK dan nama)"
 EMPTY = "kosong"
-HIDDEN = "tersembunyi"
+HIDDEN = "lembar tersembunyi; tampilkan lembar ini di Excel bila isinya ingin diimpor"
 TOO_MANY = "melebihi batas jumlah lembar yang dibaca"
 
 
@@ -69,9 +69,7 @@ def read_workbook(name: str, data: bytes) -> Workbook:
             continue
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue  # charts and macros hold no cells
-        if meta.visible != SheetVisibleEnum.Visible:
-            skipped.append((meta.name, HIDDEN))
-            continue
+        hidden = meta.visible != SheetVisibleEnum.Visible
         if number >= MAX_SHEETS:
             skipped.append((meta.name, TOO_MANY))
             continue
@@ -90,14 +88,22 @@ def read_workbook(name: str, data: bytes) -> Workbook:
         except Exception as exc:  # calamine raises several error types for damaged sheets
             raise FileProblem(f"Lembar '{meta.name}' rusak dan tidak dapat dibaca.") from exc
         if not any(any(c not in (None, "") for c in r) for r in rows):
-            skipped.append((meta.name, EMPTY))
+            if not hidden:
+                skipped.append((meta.name, EMPTY))
             continue
         try:
             table = sheet_table(meta.name, rows)
         except FileProblem:
-            skipped.append((meta.name, EMPTY))
+            if not hidden:
+                skipped.append((meta.name, EMPTY))
             continue
-        if is_worker_sheet(table, primary):
+        worker_sheet = is_worker_sheet(table, primary)
+        if hidden:
+            # Lists behind drop-downs (such as our template's) are hidden: only a hidden
+            # worker list is worth telling about.
+            if worker_sheet:
+                skipped.append((meta.name, HIDDEN))
+        elif worker_sheet:
             tables.append(table)
         else:
             skipped.append((meta.name, NOT_A_LIST))

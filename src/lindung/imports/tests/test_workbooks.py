@@ -241,7 +241,22 @@ def test_hidden_sheets_are_left_out_and_named():
     book.save(out)
     outcome = _run("x.xlsx", out.getvalue())
     assert outcome.accepted_count == 1
-    assert outcome.skipped_sheets == [["Lama", "tersembunyi"]]
+    assert outcome.skipped_sheets == [
+        ["Lama", "lembar tersembunyi; tampilkan lembar ini di Excel bila isinya ingin diimpor"]
+    ]
+
+
+def test_the_hidden_lists_of_our_template_are_not_mentioned():
+    from lindung.imports.report import template_workbook
+
+    content = template_workbook(testing.VILLAGE_A, testing.REGENCY)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book["Data pekerja"].append([person(serial=765).get(h, "") for h in HEADER] + [""])
+    out = io.BytesIO()
+    book.save(out)
+    outcome = _run("templat.xlsx", out.getvalue())
+    assert outcome.accepted_count == 1, outcome.as_json()
+    assert outcome.skipped_sheets == []
 
 
 def test_a_date_cell_in_the_ttl_column_is_read():
