@@ -180,8 +180,9 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
 READINGS_SHOWN = 8
 READINGS_SCANNED = 200
 # Fields whose reading a person wants to check: raw column in the field frame -> accepted column.
-READ_FIELDS = {"birth_date": "birth_date", "income": "income", "sex": "sex",
-               "village": "village", "sector": "sector_id", "phone": "phone"}  # fmt: skip
+READ_FIELDS = {"birth_date": "birth_date", "birthplace": "birthplace", "income": "income",
+               "sex": "sex", "village": "village", "sector": "sector_id",
+               "phone": "phone"}  # fmt: skip
 
 
 def readings(
@@ -198,6 +199,8 @@ def readings(
         fields = []
         for raw_name, stored_name in READ_FIELDS.items():
             text = (typed.get(raw_name) or "").strip()
+            if labels[raw_name] == labels["birth_ttl"] and typed.get("birth_ttl"):
+                text = typed["birth_ttl"].strip()  # read from the TTL cell: show all of it
             value = row.get(stored_name)
             if text and value not in (None, ""):
                 value = value.isoformat() if isinstance(value, dt.date) else value
@@ -272,6 +275,7 @@ def _split_ttl_column(
         labels = {**labels, "birth_date": labels["birth_ttl"]}
     if "birthplace" not in mapping:
         replaced.append(parts["__place"].alias("birthplace"))
+        labels = {**labels, "birthplace": labels["birth_ttl"]}
     return data.with_columns(replaced), labels
 
 

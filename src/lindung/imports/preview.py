@@ -68,6 +68,7 @@ def readings(stored: list[dict]) -> list[dict]:
         "village": lambda v: village_names.get(v, v),
         "sector": lambda v: sector_names.get(v, v),
         "phone": str,
+        "birthplace": str,
     }
     out = []
     for reading in stored:

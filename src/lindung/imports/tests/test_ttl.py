@@ -134,3 +134,15 @@ def test_mapping_form_accepts_a_ttl_column_instead_of_the_birth_date():
     form = MappingForm({**data, "birth_ttl": ""}, headers=headers, initial_mapping={})
     assert not form.is_valid()
     assert "Tempat/Tgl Lahir" in str(form.errors["birth_date"])
+
+
+@pytest.mark.usefixtures("setup_import")
+def test_the_preview_shows_the_whole_ttl_cell_for_date_and_place():
+    rows = _ttl_rows(["Selong, 12 Agustus 1985"])
+    outcome, _ = run_import("d.csv", csv_bytes(rows, header=TTL_HEADER), today=TODAY)
+    fields = {f["field"]: f for f in outcome.readings[0]["fields"]}
+    assert fields["birth_date"]["raw"] == "Selong, 12 Agustus 1985"
+    assert fields["birth_date"]["value"] == "1985-08-12"
+    assert fields["birthplace"]["raw"] == "Selong, 12 Agustus 1985"
+    assert fields["birthplace"]["value"] == "Selong"
+    assert fields["birth_date"]["label"] == "TEMPAT/TGL LAHIR"
