@@ -404,6 +404,8 @@ def validate_workbook(
     labels = sheets[book.primary].labels
     data = pl.concat([s.data for s in sheets], how="vertical")
     relabel = _relabel(keys, sheets, labels)
+    for sheet in sheets:
+        sheet.data = None  # `data` holds the rows now; a large file is held once, not twice
 
     sectors = SectorIndex()
     if sectors.default is None:
