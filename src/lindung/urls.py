@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lindung.accounts.login import LoginView
 from lindung.api.api import api
 from lindung.core import views as core_views
 from lindung.core import views_personal
@@ -18,7 +19,7 @@ urlpatterns = [
         views_personal.person_anonymise,
         name="person_anonymise",
     ),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("wilayah/", include("lindung.areas.urls")),
     path("audit/", include("lindung.audit.urls")),
