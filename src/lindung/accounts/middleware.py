@@ -47,5 +47,5 @@ class TwoFactorMiddleware:
                     status=401,
                 )
             return redirect(setup)
-        request.two_factor_prompt = True
+        request.two_factor_prompt = path != setup
         return self.get_response(request)
