@@ -58,18 +58,21 @@ def test_exact_under_threads_in_file_cache(tmp_path):
     assert _hammer(cache, "t", threads=8, per_thread=25, limit=150) == 150
 
 
-def _process_hits(directory, hits, queue):
-    cache = FileBasedCache(directory, {})
-    queue.put(sum(ratelimit.hit("p", 100, 60, cache) for _ in range(hits)))
+def _process_hits(hits, queue):
+    queue.put(sum(ratelimit.hit("p", 100, 60) for _ in range(hits)))
 
 
-def test_exact_across_processes_in_file_cache(tmp_path):
+def test_exact_across_processes_in_the_configured_file_cache(tmp_path, settings):
     # gunicorn runs several processes sharing the file cache when Redis is not configured.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    procs = [
-        context.Process(target=_process_hits, args=(str(tmp_path), 40, queue)) for _ in range(5)
-    ]
+    procs = [context.Process(target=_process_hits, args=(40, queue)) for _ in range(5)]
     for p in procs:
         p.start()
     allowed = sum(queue.get(timeout=60) for _ in procs)
