@@ -237,6 +237,20 @@ else:
         }
     }
 
+# Abuse-limit counters (lindung.core.ratelimit) kept apart, so that culling a full figures cache
+# never resets a limit.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(CACHES["default"]["LOCATION"]) / "ratelimit"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+else:
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "LOCATION": CACHES["default"].get("LOCATION", "ratelimit"),
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -55,7 +55,7 @@ def hit(key: str, limit: int, window: int, cache: BaseCache | None = None) -> bo
 
 def count(key: str, window: int, cache: BaseCache | None = None) -> int:
     """Add one event under `key` and return how many its current window holds."""
-    cache = cache or caches["default"]  # the backend itself: the `cache` proxy hides its class
+    cache = cache or caches["ratelimit"]  # the backend itself, not the proxy that hides its class
     key = f"ratelimit:{key}"
     if not isinstance(cache, FileBasedCache):
         cache.add(key, 0, timeout=window)
@@ -76,7 +76,7 @@ def count(key: str, window: int, cache: BaseCache | None = None) -> int:
 
 def release(key: str, cache: BaseCache | None = None) -> None:
     """Give back one event counted under `key` (an attempt that turned out legitimate)."""
-    cache = cache or caches["default"]
+    cache = cache or caches["ratelimit"]
     key = f"ratelimit:{key}"
     if not isinstance(cache, FileBasedCache):
         with contextlib.suppress(ValueError):  # the window has already ended

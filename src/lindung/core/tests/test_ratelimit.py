@@ -65,10 +65,11 @@ def _process_hits(hits, queue):
 def test_exact_across_processes_in_the_configured_file_cache(tmp_path, settings):
     # gunicorn runs several processes sharing the file cache when Redis is not configured.
     settings.CACHES = {
-        "default": {
+        "ratelimit": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path),
-        }
+        },
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
