@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from lindung.accounts.login import LoginView
+from lindung.accounts.login import LoginView, admin_login
 from lindung.api.api import api
 from lindung.core import views as core_views
 from lindung.core import views_personal
+
+# The admin site signs in through the same page: one address limit, one second step.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -7,6 +7,8 @@ parallel attempts cannot overshoot the limit) and a successful login gives its s
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from lindung.core import ratelimit
@@ -24,3 +26,10 @@ class LoginView(auth_views.LoginView):
         if request.user.is_authenticated:
             ratelimit.release(key)
         return response
+
+
+def admin_login(request, extra_context=None):
+    """Replaces the admin site's own login form, which would bypass the limit above."""
+    if request.user.is_authenticated:
+        raise PermissionDenied  # signed in, but not admin-site staff
+    return redirect_to_login(request.GET.get("next") or "/admin/")

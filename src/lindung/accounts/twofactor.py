@@ -86,6 +86,12 @@ def verify(user: User, code: str):
     return None
 
 
+def backing_off(user: User) -> bool:
+    """True while repeated wrong codes make a device refuse codes for a while (the wait doubles
+    after each failure: 1 s, 2 s, 4 s...)."""
+    return any(not d.verify_is_allowed()[0] for d in devices_for_user(user))
+
+
 @transaction.atomic
 def disable(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()

@@ -96,7 +96,9 @@ def two_factor_verify(request):
     if request.user.is_verified() or not twofactor.enrolled(request.user):
         return redirect(target or "home")
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and twofactor.backing_off(request.user):
+        error = "Terlalu banyak kode salah. Tunggu beberapa detik, lalu coba lagi."
+    elif request.method == "POST":
         device = twofactor.verify(request.user, request.POST.get("code", ""))
         if device is not None:
             otp_login(request, device)

@@ -3,6 +3,7 @@
 import time
 
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -185,3 +186,29 @@ def test_new_recovery_codes_replace_old_ones_and_disable_needs_a_code(client, us
     StaticDevice.objects.filter(user=admin).update(throttling_failure_count=0)
     client.post("/akun/dua-langkah/", {"disable": "1", "code": fresh[0].split("<")[0]})
     assert not twofactor.enrolled(admin)
+
+
+def test_admin_site_signs_in_through_the_limited_login_page(client, users, settings):
+    first = client.get("/admin/")
+    assert first.status_code == 302
+    login = client.get(first.url)
+    assert login.status_code == 302 and login.url.startswith("/masuk/?next=/admin/")
+    client.force_login(users["viewer"])  # not staff: refused, not sent round in circles
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_repeated_wrong_codes_say_to_wait(users):
+    admin = users["admin_kabupaten"]
+    _enrol(admin)
+    c = Client()
+    c.post("/masuk/", {"username": admin.username, "password": testing.PASSWORD})
+    first = c.post("/akun/dua-langkah/verifikasi/", {"code": "000000"}).content.decode()
+    assert "Kode salah" in first and "Terlalu banyak" not in first
+    # After five wrong codes the app device refuses codes for 16 s, even a right one.
+    device = TOTPDevice.objects.get(user=admin)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=5, throttling_failure_timestamp=timezone.now()
+    )
+    page = c.post("/akun/dua-langkah/verifikasi/", {"code": _code(device, 1)})
+    assert "Terlalu banyak kode salah" in page.content.decode()
+    assert c.get("/pekerja/").status_code == 302
