@@ -212,3 +212,16 @@ def test_repeated_wrong_codes_say_to_wait(users):
     page = c.post("/akun/dua-langkah/verifikasi/", {"code": _code(device, 1)})
     assert "Terlalu banyak kode salah" in page.content.decode()
     assert c.get("/pekerja/").status_code == 302
+
+
+def test_an_app_code_works_once(users):
+    admin = users["admin_kabupaten"]
+    _enrol(admin)
+    device = TOTPDevice.objects.get(user=admin)
+    code = _code(device, 1)
+    first, second = Client(), Client()
+    for c in (first, second):
+        c.post("/masuk/", {"username": admin.username, "password": testing.PASSWORD})
+    assert first.post("/akun/dua-langkah/verifikasi/", {"code": code}).status_code == 302
+    replay = second.post("/akun/dua-langkah/verifikasi/", {"code": code})
+    assert replay.status_code == 200 and "sudah dipakai" in replay.content.decode()
