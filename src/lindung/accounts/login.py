@@ -19,7 +19,7 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         limit, window = ratelimit.parse_rate(settings.LINDUNG_LOGIN_IP_RATE)
-        key = f"login-ip:{ratelimit.client_ip(request)}"
+        key = f"login-ip:{ratelimit.client_ip(request) or 'unknown'}"
         if not ratelimit.hit(key, limit, window):
             return render(request, "accounts/locked_out.html", status=429)
         response = super().post(request, *args, **kwargs)

@@ -32,6 +32,8 @@ class AnonymousRateLimit:
 
     def __call__(self, request):
         limit, window = ratelimit.parse_rate(settings.LINDUNG_API_ANON_RATE)
-        if not ratelimit.hit(f"api-anon:{ratelimit.client_ip(request)}", limit, window):
+        if not ratelimit.hit(
+            f"api-anon:{ratelimit.client_ip(request) or 'unknown'}", limit, window
+        ):
             raise Throttled(wait=window)
         return None

@@ -35,7 +35,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), multiple * _PERIODS[unit]
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The address of the client. Behind the nginx proxy (docs/deploy.md) it is the last entry
     nginx appended to X-Forwarded-For; the earlier entries come from the client and can be
     forged, so they are never trusted."""
@@ -45,7 +45,7 @@ def client_ip(request: HttpRequest) -> str:
         entries = [e.strip() for e in forwarded.split(",") if e.strip()]
         if entries:
             return entries[-min(proxies, len(entries))]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None  # None: e.g. a request built in a test
 
 
 def hit(key: str, limit: int, window: int, cache: BaseCache | None = None) -> bool:

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import HttpRequest
 from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
@@ -110,3 +111,6 @@ def test_client_ip_trusts_only_the_proxy_entry(settings):
     assert ratelimit.client_ip(rf.get("/", REMOTE_ADDR="10.0.0.5")) == "10.0.0.5"
     settings.LINDUNG_PROXY_COUNT = 0
     assert ratelimit.client_ip(forged) == "127.0.0.1"
+    # No address at all (a request built in code, e.g. force_login): None, which django-axes
+    # stores as empty; a placeholder text broke its IP address column on PostgreSQL.
+    assert ratelimit.client_ip(HttpRequest()) is None
