@@ -97,6 +97,17 @@ class Journey:
             "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)",
         )
         assert spill == [], f"overflowing at {self.size}: {spill}"
+        # An amount broken over two lines ("Rp85.379.60" / "0") is as unreadable as one spilling.
+        broken = self.page.eval_on_selector_all(
+            selector,
+            """els => els.filter(e => /^Rp[0-9.]+$/.test(e.innerText.trim())).filter(e => {
+                 const range = document.createRange();
+                 range.selectNodeContents(e);
+                 const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                 return tops.size > 1;
+               }).map(e => e.innerText)""",
+        )
+        assert broken == [], f"amounts broken over lines at {self.size}: {broken}"
 
 
 @pytest.fixture

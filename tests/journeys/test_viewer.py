@@ -3,6 +3,7 @@ and personal data stays masked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from lindung.core import jobqueue, testing
 from lindung.coverage import reportjobs
 from lindung.coverage.models import ReportJob
 from lindung.coverage.tests.conftest import member
+from lindung.funding.models import FundingSource
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,11 +36,18 @@ def test_viewer_reads_everything_and_changes_nothing(journey):
     m = member(testing.VILLAGE_A, name="Lalu Ahmad Zaini")
     m.worker.phone = "081234567890"
     m.worker.save()
+    FundingSource.objects.create(
+        name="APBD 2026 – bantuan iuran pekerja rentan", source_type="APBD", fiscal_year=2026,
+        owner_area_id=testing.REGENCY, amount=527_260_400, start_month=dt.date(2026, 1, 1),
+        months=12,
+    )  # fmt: skip
     viewer = testing.make_user("viewer", testing.REGENCY)
     j = journey("7-pengamat", "desktop")
     page = j.page
     j.login(viewer)
     assert _editable(page) == []
+    assert "Rp527.260.400" in j.text()
+    j.assert_no_overflow(".card.stat .value")  # amounts stay inside their cards
 
     visits = [
         ("Cakupan & laporan", "Cakupan UCJ"),
@@ -52,6 +61,7 @@ def test_viewer_reads_everything_and_changes_nothing(journey):
     for group, item in visits:
         j.menu(group, item)
         assert _editable(page) == [], (item, _editable(page))
+        j.assert_no_overflow(".card.stat .value")
     assert "Impor data" not in page.locator("nav.mainnav").inner_text()
 
     # The registry: NIK and phone masked in the list and on the record.

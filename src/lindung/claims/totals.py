@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from lindung.accounts.scoping import area_q, scoped
 
@@ -69,4 +70,24 @@ def totals_by_child_area(user, area, start: dt.date, end: dt.date) -> list[dict]
     for child in area.children.order_by("code"):
         entry = sums.get(child.code, {"count": 0, "amount": 0})
         out.append({"area": child, **entry})
+    return out
+
+
+def paid_by_month(user, area_code: str | None, start: dt.date, end: dt.date) -> list[dict]:
+    """Claims paid per month from start to end: [{"month", "count", "amount"}], gaps as zero."""
+    rows = {
+        r["month"]: r
+        for r in paid_claims(user, area_code, start, end)
+        .annotate(month=TruncMonth("paid_date"))
+        .values("month")
+        .annotate(n=Count("id"), amount=Sum("amount_paid"))
+        .order_by()
+    }
+    out, month = [], start.replace(day=1)
+    while month <= end:
+        row = rows.get(month, {})
+        out.append(
+            {"month": month, "count": row.get("n", 0), "amount": int(row.get("amount") or 0)}
+        )
+        month = (month + dt.timedelta(days=32)).replace(day=1)
     return out

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
 from lindung.areas.services import home_area_for
+from lindung.core.charts import Chart, Series
+from lindung.core.formatting import format_month
 from lindung.core.paging import CachedCountPaginator as Paginator
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.workers.nik import mask_nik
@@ -43,7 +45,7 @@ from .models import (
     ScholarshipRate,
 )
 from .rules import RuleBook
-from .totals import claims_totals, totals_by_child_area
+from .totals import claims_totals, paid_by_month, totals_by_child_area
 
 PAGE_SIZE = 50
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -451,6 +453,18 @@ def death_import(request):
 # --- totals ----------------------------------------------------------------------------------
 
 
+def _paid_chart(user, area_code: str, start: dt.date, end: dt.date) -> Chart:
+    months = paid_by_month(user, area_code, start, end)
+    return Chart(
+        id="klaim-per-bulan",
+        title="Santunan dibayar per bulan",
+        kind="bar",
+        labels=[format_month(m["month"]) for m in months],
+        series=[Series("Santunan dibayar", [m["amount"] for m in months])],
+        money=True,
+    )
+
+
 @login_required
 def totals(request):
     today = dt.date.today()
@@ -476,6 +490,7 @@ def totals(request):
             "end": end,
             "children": children,
             "home": home,
+            "charts": [_paid_chart(request.user, area.code, start, end)],
         },
     )
 

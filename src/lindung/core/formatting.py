@@ -46,3 +46,10 @@ def format_percent(value, digits: int = 1) -> str:
     if not math.isfinite(number):
         return "-"
     return f"{number:.{places}f}".replace(".", ",") + "%"
+
+
+def format_month(value) -> str:
+    """A month for people: «Des 2026»."""
+    if value is None:
+        return "-"
+    return f"{MONTHS[value.month - 1]} {value.year}"

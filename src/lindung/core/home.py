@@ -24,3 +24,21 @@ def _compute(user, area) -> list[dict]:
     for provider in PROVIDERS:
         cards.extend(provider(user, area))
     return cards
+
+
+ChartProvider = Callable[[object, object], list]
+CHART_PROVIDERS: list[ChartProvider] = []
+
+
+def register_chart(provider: ChartProvider) -> ChartProvider:
+    CHART_PROVIDERS.append(provider)
+    return provider
+
+
+def home_charts(user, area) -> list:
+    """Charts under the home figures (core.charts.Chart), counted once per user and day."""
+    if area is None:
+        return []
+    return cached(
+        "home-charts", user, area, lambda: [c for p in CHART_PROVIDERS for c in p(user, area)]
+    )

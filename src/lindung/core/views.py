@@ -3,7 +3,7 @@ from django.shortcuts import render
 
 from lindung.areas.services import breadcrumbs_for, home_area_for
 
-from .home import home_cards
+from .home import home_cards, home_charts
 
 
 @login_required
@@ -15,6 +15,7 @@ def home(request):
         {
             "area": area,
             "cards": home_cards(request.user, area),
+            "charts": home_charts(request.user, area),
             "breadcrumbs": breadcrumbs_for(area, request.user),
         },
     )

@@ -11,7 +11,7 @@ class CoverageConfig(AppConfig):
         from lindung.core.navigation import NavItem, register
 
         from . import signals
-        from .home import coverage_cards
+        from .home import coverage_cards, coverage_charts
         from .retention import purge_files
 
         signals.connect()
@@ -24,6 +24,8 @@ class CoverageConfig(AppConfig):
         register(NavItem(_("Target cakupan"), "coverage:targets", group="cakupan", order=50))
         if coverage_cards not in home.PROVIDERS:
             home.register(coverage_cards)
+        if coverage_charts not in home.CHART_PROVIDERS:
+            home.register_chart(coverage_charts)
 
         from lindung.core.demo import registry
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import user_covers_area
-from lindung.core.formatting import format_number, format_percent
+from lindung.core.charts import Chart, Series
+from lindung.core.formatting import format_month, format_number, format_percent
 
 from .indicators import area_indicators
 from .periods import month_start, today
@@ -25,4 +26,25 @@ def coverage_cards(user, area) -> list[dict]:
             "url": url,
             "note": _("%(n)s peserta aktif") % {"n": format_number(head.numerator.combined)},
         }
+    ]
+
+
+def coverage_charts(user, area) -> list[Chart]:
+    """Active participants month by month, with the month's new members, for the home page."""
+    if area is None or not user_covers_area(user, area.code):
+        return []
+    from .dashboard import trend
+
+    months = trend(user, area, month_start(today()))
+    return [
+        Chart(
+            id="tren-peserta",
+            title=_("Peserta aktif dan peserta baru per bulan"),
+            kind="bar",
+            labels=[format_month(m["period"]) for m in months],
+            series=[
+                Series(_("Peserta aktif"), [m["lindung"] for m in months]),
+                Series(_("Peserta baru"), [m["new_members"] for m in months]),
+            ],
+        )
     ]

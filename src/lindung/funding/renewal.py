@@ -50,7 +50,7 @@ def due_for_renewal(memberships, year: int):
 
 def due_by_village(due) -> list[dict]:
     return list(
-        due.values("village_id", "village__name")
+        due.values("village_id", "village__name", "village__parent__name")
         .annotate(count=Count("id"), latest=Max("paid_until"))
         .order_by("village_id")
     )
@@ -58,11 +58,13 @@ def due_by_village(due) -> list[dict]:
 
 def due_by_source(due) -> list[dict]:
     rows = list(due.values("last_source_id").annotate(count=Count("id")).order_by("-count"))
-    names = dict(
-        FundingSource.objects.filter(
+    # A source's name alone ("Dana Desa 2026") does not say whose budget it is.
+    names = {
+        pk: f"{name} · {area}"
+        for pk, name, area in FundingSource.objects.filter(
             pk__in=[r["last_source_id"] for r in rows if r["last_source_id"]]
-        ).values_list("pk", "name")
-    )
+        ).values_list("pk", "name", "owner_area__name")
+    }
     for r in rows:
         r["source_name"] = names.get(r["last_source_id"]) or _(
             "Belum pernah didanai sumber tercatat"

@@ -397,6 +397,18 @@ def recompute_allocated(source: FundingSource) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------
 
 
+def budget_by_type(sources) -> list[dict]:
+    """Pagu, allocated and realised per source type, for the summary chart."""
+    rows = (
+        sources.order_by()
+        .values("source_type")
+        .annotate(amount=Sum("amount"), allocated=Sum("allocated"), spent=Sum("spent"))
+        .order_by("source_type")
+    )
+    labels = dict(FundingType.choices)
+    return [{**r, "label": labels.get(r["source_type"], r["source_type"])} for r in rows]
+
+
 def budget_totals(sources) -> dict:
     agg = sources.aggregate(amount=Sum("amount"), allocated=Sum("allocated"), spent=Sum("spent"))
     amount = agg["amount"] or 0

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped
 from lindung.audit.models import AccessLog, log_access
+from lindung.core.charts import Chart, Series
 from lindung.enrollment.models import FundingType, Membership
 from lindung.workers.nik import mask_nik
 
@@ -82,6 +83,22 @@ def _filtered_sources(request):
     return qs.order_by("-fiscal_year", "source_type", "owner_area_id", "name")
 
 
+def _budget_chart(sources) -> Chart:
+    rows = services.budget_by_type(sources)
+    return Chart(
+        id="anggaran-per-sumber",
+        title=_("Pagu, dialokasikan dan terealisasi per jenis sumber dana"),
+        kind="hbar",
+        labels=[r["label"] for r in rows],
+        series=[
+            Series(_("Pagu"), [r["amount"] or 0 for r in rows]),
+            Series(_("Dialokasikan"), [r["allocated"] or 0 for r in rows]),
+            Series(_("Terealisasi"), [r["spent"] or 0 for r in rows]),
+        ],
+        money=True,
+    )
+
+
 @login_required
 def source_list(request):
     qs = _filtered_sources(request)
@@ -98,6 +115,7 @@ def source_list(request):
         {
             "page": page,
             "totals": services.budget_totals(qs),
+            "charts": [_budget_chart(qs)],
             "types": FundingType.choices,
             "years": years,
             "can_create": request.user.can_edit,
@@ -364,11 +382,12 @@ def renewal_due(request):
         request,
         listed.select_related("worker", "village").order_by("village_id", "worker__name", "pk"),
     )
-    names = dict(
-        FundingSource.objects.filter(
+    names = {
+        pk: f"{name} · {area}"
+        for pk, name, area in FundingSource.objects.filter(
             pk__in=[m.last_source_id for m in page.object_list if m.last_source_id]
-        ).values_list("pk", "name")
-    )
+        ).values_list("pk", "name", "owner_area__name")
+    }
     for m in page.object_list:
         m.nik_shown = m.worker.nik if request.user.sees_personal_data else mask_nik(m.worker.nik)
         m.last_source_name = names.get(m.last_source_id, "")

@@ -428,3 +428,23 @@ def yield_by_village(village_codes: list[str], first: dt.date, last: dt.date) ->
         .annotate(n=Count("id"))
     )
     return dict(rows)
+
+
+def monthly_counts(area_code: str, months: int = 12, today: dt.date | None = None) -> list[dict]:
+    """Activities and their registrations per month, the last `months` months up to today."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    acts = Activity.objects.filter(area_q("village", area_code), date__gte=first, date__lte=today)
+    by_month: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for day, regs in acts.annotate(n=Count("registrations")).values_list("date", "n"):
+        entry = by_month[(day.year, day.month)]
+        entry[0] += 1
+        entry[1] += regs
+    out, month = [], first
+    while month <= today:
+        activities, registrations = by_month.get((month.year, month.month), (0, 0))
+        out.append({"month": month, "activities": activities, "registrations": registrations})
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out

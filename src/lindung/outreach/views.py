@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
 from lindung.areas.services import breadcrumbs_for, home_area_for
+from lindung.core.charts import Chart, Series
+from lindung.core.formatting import format_month
 
 from . import exports, services
 from .forms import (
@@ -80,6 +82,20 @@ def _phone_for(user, phone: str) -> str:
 # --- activities ----------
 
 
+def _monthly_chart(area: Area) -> Chart:
+    months = services.monthly_counts(area.code)
+    return Chart(
+        id="sosialisasi-per-bulan",
+        title="Kegiatan sosialisasi dan pendaftaran hasilnya per bulan",
+        kind="bar",
+        labels=[format_month(m["month"]) for m in months],
+        series=[
+            Series("Kegiatan", [m["activities"] for m in months]),
+            Series("Pendaftaran", [m["registrations"] for m in months]),
+        ],
+    )
+
+
 @login_required
 @require_GET
 def index(request):
@@ -102,6 +118,7 @@ def index(request):
             "kinds": ActivityKind.choices,
             "kind": kind,
             "recent": recent,
+            "charts": [_monthly_chart(area)] if area else [],
             "can_edit": request.user.can_edit,
             "breadcrumbs": breadcrumbs_for(area, request.user),
         },
