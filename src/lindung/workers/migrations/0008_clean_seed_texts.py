@@ -60,5 +60,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workers", "0006_eligibility_override")]
+    dependencies = [("workers", "0007_eligibility_override")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workers', '0005_lean_indexes'),
+        ('workers', '0006_worker_birthplace'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
