@@ -119,6 +119,16 @@ def monthly_sheets(data: dict) -> list:
             [[r["label"], r["active"], r["share"], r["lapse_risk"]] for r in data["by_funding"]],
         ),
     ]
+    claims = data.get("claims")
+    if claims:
+        sheets.append(
+            (
+                "Klaim dibayar",
+                ["jenis_klaim", "jumlah_klaim", "santunan_dibayar"],
+                [[t["label"], t["count"], t["amount"]] for t in claims["by_type"].values()]
+                + [["Jumlah", claims["paid_count"], claims["paid_amount"]]],
+            )
+        )
     if data["league"] is not None:
         lh, lr = league_rows(data["league"])
         sheets.append(("Peringkat desa", lh, lr))
