@@ -123,8 +123,13 @@ def transition(
     end_reason: str = "",
     on: dt.date | None = None,
     kpj: str | None = None,
+    reported_by_bpjs: bool = False,
 ) -> Membership:
-    """Move a membership to `to_status`, or raise TransitionError explaining why not."""
+    """Move a membership to `to_status`, or raise TransitionError explaining why not.
+
+    `reported_by_bpjs`: BPJS's own list says the member is active; the contribution was paid
+    at BPJS, so activation does not wait for a payment recorded here.
+    """
     on = on or _today()
     if to_status not in S.values:
         raise TransitionError(_("Status tujuan tidak dikenal."))
@@ -150,7 +155,9 @@ def transition(
                 message
                 % {"from": _label(current.status), "to": _label(to_status), "allowed": choices}
             )
-        _apply_effects(current, to_status, end_reason=end_reason, on=on, kpj=kpj)
+        _apply_effects(
+            current, to_status, end_reason=end_reason, on=on, kpj=kpj, paid_at_bpjs=reported_by_bpjs
+        )
         from_status = current.status
         current.status = to_status
         current.version = F("version") + 1
@@ -167,7 +174,9 @@ def transition(
     return current
 
 
-def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.date, kpj) -> None:
+def _apply_effects(
+    m: Membership, to_status: str, *, end_reason: str, on: dt.date, kpj, paid_at_bpjs: bool = False
+) -> None:
     if kpj is not None and kpj.strip():
         m.kpj = kpj.strip()
     if to_status == S.BERAKHIR:
@@ -184,7 +193,7 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
             m.coverage_end = on
     elif end_reason:
         raise TransitionError(_("Alasan berakhir hanya diisi saat mengakhiri kepesertaan."))
-    if to_status == S.AKTIF:
+    if to_status == S.AKTIF and not paid_at_bpjs:
         if not m.paid_until:
             raise TransitionError(
                 _("Catat pembayaran iuran pertama sebelum mengaktifkan kepesertaan.")
@@ -194,6 +203,7 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
                 _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
                 % {"d": m.paid_until.strftime("%d/%m/%Y")}
             )
+    if to_status == S.AKTIF:
         if m.coverage_start is None:
             m.coverage_start = on
         m.coverage_end = None

@@ -88,7 +88,11 @@ def test_round_trip(registrations, users):
     assert (m[3].status, m[3].kpj) == ("aktif", "23000000004")
     assert m[4].status == "diajukan"
     assert m[5].status == "diverifikasi"
-    assert m[0].transitions.filter(to_status="aktif", note="Impor status BPJS").exists()
+    assert (
+        m[0]
+        .transitions.filter(to_status="aktif", note="Impor status BPJS (aktif menurut BPJS)")
+        .exists()
+    )
     assert imp.summary["applied"] == 5
     problems = bpjs_status.report_rows(imp, only_problems=True, show_nik=lambda n: n)
     assert {row[0] for row in problems} == {6, 7}

@@ -108,12 +108,13 @@ def test_status_import_pages(client, registrations, users):
     assert "aktip" in page and "tidak dikenali" in page
     report = client.get(f"/pertukaran/impor/{imp.pk}/laporan.csv").content.decode("utf-8-sig")
     assert "aktip" in report and m.worker.name not in report
-    # No payment yet: activation is refused by the lifecycle and reported, not forced.
+    assert "Bila diterapkan: Status diubah" in page  # the preview says what apply will do
+    # No payment recorded here: BPJS's «aktif» means it was paid at BPJS, so it applies.
     client.post(f"/pertukaran/impor/{imp.pk}/terapkan/")
     m.refresh_from_db()
     imp.refresh_from_db()
-    assert m.status == "diajukan" and imp.state == "applied"
-    assert "pembayaran" in imp.report[0]["problem"]
+    assert (m.status, m.kpj) == ("aktif", "23001") and imp.state == "applied"
+    assert imp.report[0]["problem"] == "" and imp.report[0]["applied"]
     # Viewing masks NIKs for roles without personal data access.
     client.force_login(users["camat"])
     assert m.worker.nik not in client.get(f"/pertukaran/impor/{imp.pk}/").content.decode()
