@@ -25,7 +25,12 @@ class ExportForm(forms.Form):
     profile = forms.ModelChoiceField(
         label=_("Profil kolom"), queryset=ExportProfile.objects.all(), empty_label=None
     )
-    file_format = forms.ChoiceField(label=_("Format"), choices=FileFormat.choices)
+    # XLSX first: its text cells keep NIK, village codes and phone numbers exactly.
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(FileFormat.XLSX, _("XLSX (Excel, disarankan)")), (FileFormat.CSV, "CSV")],
+        initial=FileFormat.XLSX,
+    )
     area = forms.ChoiceField(label=_("Wilayah"), required=False)
     submit = forms.BooleanField(
         label=_("Ubah status semua baris ke «Diajukan ke BPJS»"),
