@@ -18,6 +18,8 @@ import re
 
 from lindung.core.spreadsheet import SpreadsheetError, read_rows
 
+from .htmltable import looks_like_html, read_html_rows
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # Digits with the separators people type in phone numbers: cannot be a harmful formula.
 NUMBER_LIKE = re.compile(r"\+?[0-9][0-9 ().-]*")
@@ -119,7 +121,7 @@ def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> 
     containing one of `header_hint`; rows before it (titles, logos) are skipped."""
     if len(data) > MAX_BYTES:
         raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
-    raw = read_rows(name, data)
+    raw = read_html_rows(data) if looks_like_html(data) else read_rows(name, data)
     hints = {key(h) for h in header_hint}
     start = 0
     if hints:

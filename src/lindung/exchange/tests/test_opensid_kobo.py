@@ -113,8 +113,9 @@ def test_opensid_status_export(users):
     )  # fmt: skip
     testing.make_worker(testing.VILLAGE_A, name="Amaq Belum")
     testing.make_worker(testing.VILLAGE_B, name="Orang Desa Lain")
-    text = opensid.export_status(users["operator_desa"], testing.VILLAGE_A).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    content = opensid.export_status(users["operator_desa"], testing.VILLAGE_A)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))[opensid.STATUS_SHEET]
+    rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == opensid.STATUS_HEADER
     body = {r[1]: r for r in rows[1:]}
     assert set(body) == {"Baiq Sumiati", "Amaq Belum"}
