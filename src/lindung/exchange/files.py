@@ -116,12 +116,17 @@ class Table:
         return None
 
 
+def read_grid(name: str, data: bytes) -> list[list[str]]:
+    """Every row as text cells: spreadsheets, CSV, and HTML tables saved as .xls."""
+    if len(data) > MAX_BYTES:
+        raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
+    return read_html_rows(data) if looks_like_html(data) else read_rows(name, data)
+
+
 def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> Table:
     """Rows keyed by normalised header. The header row is the first row (of the first 10)
     containing one of `header_hint`; rows before it (titles, logos) are skipped."""
-    if len(data) > MAX_BYTES:
-        raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
-    raw = read_html_rows(data) if looks_like_html(data) else read_rows(name, data)
+    raw = read_grid(name, data)
     hints = {key(h) for h in header_hint}
     start = 0
     if hints:

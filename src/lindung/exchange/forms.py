@@ -83,7 +83,17 @@ class OpensidExportForm(forms.Form):
 class KoboUploadForm(forms.Form):
     file = UploadField(
         label=_("Ekspor kiriman KoboToolbox/ODK"),
-        help_text=_("Unduh data dari KoboToolbox (XLSX atau CSV, nama kolom XML)."),
+        help_text=_(
+            "Unduh dari KoboToolbox (Data > Downloads) sebagai XLS atau CSV. Semua pilihan "
+            "ekspor diterima: «Labels» maupun «XML values and headers», pemisah grup «/» "
+            "maupun «.», dengan atau tanpa nama grup."
+        ),
+    )
+    skip_not_approved = forms.BooleanField(
+        label=_("Lewati kiriman yang ditandai «Not approved» di KoboToolbox"),
+        required=False,
+        initial=True,
+        help_text=_("Status validasi diisi pemeriksa di KoboToolbox (kolom _validation_status)."),
     )
 
 

@@ -225,7 +225,12 @@ def kobo_view(request):
         if form.is_valid():
             name, data = _read_upload(form)
             try:
-                imp = kobo.preview(request.user, name, data)
+                imp = kobo.preview(
+                    request.user,
+                    name,
+                    data,
+                    skip_not_approved=form.cleaned_data["skip_not_approved"],
+                )
             except (kobo.KoboError, SpreadsheetError) as exc:
                 form.add_error("file", str(exc))
             else:
