@@ -129,6 +129,8 @@ def prepare(name: str, data: bytes, village_code: str, today: dt.date):
             return values.get(col[k], "") if col[k] else ""
 
         name_text = " ".join(get("name").split())
+        if not name_text and not clean_nik(get("nik")):
+            continue  # a blank line of OpenSID's template (its other cells are prefilled)
         dead = life_status(get("status"), get("residence"))
         if dead:
             skipped.append({"row": number, "name": name_text, "reason": f"Status {dead}"})

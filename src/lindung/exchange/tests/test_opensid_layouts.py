@@ -29,6 +29,7 @@ IMPORT_COLUMNS = [
     "dokumen_kitas", "akta_perkawinan", "tanggalperkawinan", "akta_perceraian",
     "tanggalperceraian", "cacat_id", "cara_kb_id", "hamil", "ktp_el", "status_rekam",
     "alamat_sekarang", "status_dasar", "suku", "tag_id_card", "id_asuransi", "no_asuransi",
+    "lat", "lng",
 ]  # fmt: skip
 # The «Unduh» table (penduduk_print.php); the hamlet header is the village's own word.
 UNDUH_COLUMNS = [
@@ -57,7 +58,11 @@ def _nik(birth, sex, serial):
 
 
 def import_layout(coded: bool) -> bytes:
-    """An XLSX in the Impor Penduduk layout, with OpenSID codes or with their names."""
+    """An XLSX in the Impor Penduduk layout, with OpenSID codes or with their names.
+
+    Like OpenSID's own template and sample, codes are number cells and dates date cells; a
+    blank template line with only a prefilled cell follows the data.
+    """
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Data Penduduk"
@@ -67,13 +72,16 @@ def import_layout(coded: bool) -> bytes:
         row.update(
             alamat="JL. RAYA SELONG", dusun="LAUK_RURUNG", rw="002", rt="001", nama=name,
             no_kk=f"52030701010100{i:02d}", nik=_nik(born, sex, serial),
-            sex=("1" if sex == "L" else "2") if coded else sex,
-            tempatlahir="SELONG", tanggallahir=born.strftime("%d-%m-%Y"),
-            pekerjaan_id=str(job) if coded else job_name,
-            status_dasar=str(status) if coded else STATUS_NAMES[status],
-            agama_id="1" if coded else "ISLAM",
+            sex=(1 if sex == "L" else 2) if coded else sex,
+            tempatlahir="SELONG", tanggallahir=born if coded else born.strftime("%d-%m-%Y"),
+            pekerjaan_id=float(job) if coded else job_name,
+            status_dasar=status if coded else STATUS_NAMES[status],
+            agama_id=1 if coded else "ISLAM",
         )  # fmt: skip
+        if i == 0:
+            row["rw"] = "-"  # OpenSID's sample writes «-» for an empty field
         ws.append([row[c] for c in IMPORT_COLUMNS])
+    ws.append(["" for _ in IMPORT_COLUMNS[:-3]] + ["1", "", ""])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -137,6 +145,7 @@ def test_import_layout_coded_and_labelled(users, coded):
     assert "PEGAWAI NEGERI SIPIL" in skipped["MUHAMMAD YUSUF"]
     assert "MATI" in skipped["AMAQ RIADI"] and "PINDAH" in skipped["LALU WIRAWAN"]
     assert "PELAJAR" in skipped["SITI HAJAR"]
+    assert len(skipped) == 4  # the blank template line is not reported
 
 
 def test_unduh_html_xls_with_residence_status(users):
