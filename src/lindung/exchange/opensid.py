@@ -131,6 +131,11 @@ def prepare(name: str, data: bytes, village_code: str, today: dt.date):
         name_text = " ".join(get("name").split())
         if not name_text and not clean_nik(get("nik")):
             continue  # a blank line of OpenSID's template (its other cells are prefilled)
+        if "x" in get("nik").lower():
+            # OpenSID's «Sensor NIK/No. KK» option replaces digits by X: nothing to match on.
+            reason = "NIK disensor (XXXX): unduh ulang dari OpenSID tanpa «Sensor NIK/No. KK»"
+            skipped.append({"row": number, "name": name_text, "reason": reason})
+            continue
         dead = life_status(get("status"), get("residence"))
         if dead:
             skipped.append({"row": number, "name": name_text, "reason": f"Status {dead}"})

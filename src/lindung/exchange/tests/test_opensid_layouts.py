@@ -33,7 +33,7 @@ IMPORT_COLUMNS = [
 ]  # fmt: skip
 # The «Unduh» table (penduduk_print.php); the hamlet header is the village's own word.
 UNDUH_COLUMNS = [
-    "No", "No. KK", "Nama", "NIK", "Alamat", "Lingkungan", "RW", "RT", "Jenis Kelamin",
+    "No", "No. KK", "NIK", "Tag Id Card", "Nama", "Alamat", "Lingkungan", "RW", "RT", "Jenis Kelamin",
     "Tempat Lahir", "Tanggal Lahir", "Umur", "Agama", "Pendidikan (dlm KK)", "Pekerjaan",
     "Kawin", "Hub. Keluarga", "Nama Ayah", "Nama Ibu", "Status",
 ]  # fmt: skip
@@ -91,7 +91,7 @@ MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
           "September", "Oktober", "November", "Desember"]  # fmt: skip
 
 
-def unduh_file(statuses=("Tetap", "Pendatang")) -> bytes:
+def unduh_file(statuses=("Tetap", "Pendatang"), masked: bool = False) -> bytes:
     """The «Unduh» penduduk file: an HTML page with a title and one table, named .xls.
 
     OpenSID's default filter exports living residents only; its «Status» is Tetap/Pendatang.
@@ -99,8 +99,11 @@ def unduh_file(statuses=("Tetap", "Pendatang")) -> bytes:
     body = []
     living = [p for p in PEOPLE if p[5] == 1]
     for i, (name, sex, born, _job, job_name, _status, serial) in enumerate(living, 1):
+        nik = _nik(born, sex, serial)
+        # The Unduh file puts a no-break space after the NIK so Excel keeps it as text.
+        nik = nik[:8] + "X" * 9 if masked else nik + "\u00a0"
         cells = [
-            i, f"52030701010100{i:02d}", name, _nik(born, sex, serial), "JL. RAYA SELONG",
+            i, f"52030701010100{i:02d}", nik, "", name, "JL. RAYA SELONG",
             "LAUK RURUNG", "002", "001", "LAKI-LAKI" if sex == "L" else "PEREMPUAN", "SELONG",
             f"{born.day:02d} {MONTHS[born.month - 1]} {born.year}", 46, "ISLAM",
             "SLTA/SEDERAJAT", job_name, "KAWIN", "KEPALA KELUARGA", "AMAQ X", "INAQ Y",
@@ -156,6 +159,15 @@ def test_unduh_html_xls_with_residence_status(users):
     assert workers["INAQ RUM"].birth_date == ADULT  # «17 Mei 1980»
     assert "Dusun LAUK RURUNG" in workers["INAQ RUM"].address
     assert workers["INAQ RUM"].nik == _nik(ADULT, "P", 14)
+
+
+def test_masked_niks_are_explained(users):
+    imp = opensid.preview(
+        users["operator_desa"], "Penduduk.xls", unduh_file(masked=True), testing.VILLAGE_A
+    )
+    reasons = {s["reason"] for s in imp.report[0]["skipped"]}
+    assert len(imp.report[0]["skipped"]) == 6 and imp.summary["candidates"] == 0
+    assert reasons == {"NIK disensor (XXXX): unduh ulang dari OpenSID tanpa «Sensor NIK/No. KK»"}
 
 
 def test_html_table_reader_reads_only_the_table():
