@@ -31,10 +31,10 @@ IMPORT_COLUMNS = [
     "alamat_sekarang", "status_dasar", "suku", "tag_id_card", "id_asuransi", "no_asuransi",
     "lat", "lng",
 ]  # fmt: skip
-# The «Unduh» table (penduduk_print.php); the hamlet header is the village's own word.
+# The «Unduh» table (penduduk_cetak.php); the hamlet header is the village's own word.
 UNDUH_COLUMNS = [
-    "No", "No. KK", "NIK", "Tag Id Card", "Nama", "Alamat", "Lingkungan", "RW", "RT", "Jenis Kelamin",
-    "Tempat Lahir", "Tanggal Lahir", "Umur", "Agama", "Pendidikan (dlm KK)", "Pekerjaan",
+    "No", "No. KK", "NIK", "Tag Id Card", "Nama", "Alamat", "Lingkungan", "RW", "RT",
+    "Jenis Kelamin", "Tempat Lahir", "Tanggal Lahir", "Umur", "Agama", "Pendidikan (dlm KK)", "Pekerjaan",
     "Kawin", "Hub. Keluarga", "Nama Ayah", "Nama Ibu", "Status",
 ]  # fmt: skip
 
