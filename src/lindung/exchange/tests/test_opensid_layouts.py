@@ -34,8 +34,8 @@ IMPORT_COLUMNS = [
 # The «Unduh» table (penduduk_cetak.php); the hamlet header is the village's own word.
 UNDUH_COLUMNS = [
     "No", "No. KK", "NIK", "Tag Id Card", "Nama", "Alamat", "Lingkungan", "RW", "RT",
-    "Jenis Kelamin", "Tempat Lahir", "Tanggal Lahir", "Umur", "Agama", "Pendidikan (dlm KK)", "Pekerjaan",
-    "Kawin", "Hub. Keluarga", "Nama Ayah", "Nama Ibu", "Status",
+    "Jenis Kelamin", "Tempat Lahir", "Tanggal Lahir", "Umur", "Agama", "Pendidikan (dlm KK)",
+    "Pekerjaan", "Kawin", "Hub. Keluarga", "Nama Ayah", "Nama Ibu", "Status",
 ]  # fmt: skip
 
 # (name, sex, birth, occupation code, occupation name, status dasar code/name, serial)
