@@ -4,6 +4,9 @@ The branch sends lists with NIK, sometimes KPJ, a name and a status spelled many
 branches confirm registration without sharing card numbers, so a list without KPJ still marks
 memberships as registered (bpjs_registered). Every status change goes through
 enrollment.services.transition; a change the lifecycle does not allow is reported, never forced.
+BPJS's «aktif» is authoritative (the contribution was paid at BPJS), a death is recorded through
+workers.services.mark_deceased on the list's end date, and the preview carries out every row
+with the apply's own code inside a savepoint it then rolls back, so both always agree.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Field collection with KoboToolbox / ODK Collect: the XLSForm, and import of submissions.
 
 The form is generated per user (villages of their area, active sectors), so what is collected
-already fits Lindung's codes. Submissions go through the import pipeline like any spreadsheet.
+already fits Lindung's codes. Submissions go through the import pipeline like any spreadsheet;
+every KoboToolbox export option is read back through the generated form (FormKey).
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ VALIDATION_HEADERS = ("_validation_status", "validation status", "_validation_st
 NOT_APPROVED = {"validation status not approved", "not approved", "tidak disetujui"}
 
 
-def _rows(name: str, data: bytes, key: FormKey) -> tuple[list[tuple[int, dict]], bool]:
+def _rows(name: str, data: bytes, key: FormKey) -> list[tuple[int, dict]]:
     raw = files.read_grid(name, data)
     start = next(
         (i for i, row in enumerate(raw[:10]) if "nik" in [key.field(h) for h in row]), None
@@ -252,12 +253,12 @@ def _rows(name: str, data: bytes, key: FormKey) -> tuple[list[tuple[int, dict]],
         if validation is not None and validation < len(cells):
             values["_validation"] = _norm(cells[validation])
         rows.append((number, values))
-    return rows, validation is not None
+    return rows
 
 
 def prepare(name: str, data: bytes, user, *, skip_not_approved: bool = True):
     key = FormKey(user)
-    rows, _ = _rows(name, data, key)
+    rows = _rows(name, data, key)
     sectors = {s.code: s.name for s in Sector.objects.all()}
     prepared, skipped = [], []
     for number, v in rows:
