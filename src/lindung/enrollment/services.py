@@ -136,8 +136,13 @@ def transition(
     on: dt.date | None = None,
     kpj: str | None = None,
     override_reason: str = "",
+    reported_by_bpjs: bool = False,
 ) -> Membership:
-    """Move a membership to `to_status`, or raise TransitionError explaining why not."""
+    """Move a membership to `to_status`, or raise TransitionError explaining why not.
+
+    `reported_by_bpjs`: BPJS's own list says the member is active; the contribution was paid
+    at BPJS, so activation does not wait for a payment recorded here.
+    """
     on = on or _today()
     if to_status not in S.values:
         raise TransitionError(_("Status tujuan tidak dikenal."))
@@ -171,6 +176,7 @@ def transition(
             kpj=kpj,
             by=by,
             override=override_reason,
+            paid_at_bpjs=reported_by_bpjs,
         )
         from_status = current.status
         current.status = to_status
@@ -197,6 +203,7 @@ def _apply_effects(
     kpj,
     by=None,
     override: str = "",
+    paid_at_bpjs: bool = False,
 ) -> None:
     if kpj is not None and kpj.strip():
         m.kpj = kpj.strip()
@@ -214,11 +221,11 @@ def _apply_effects(
             m.coverage_end = on
     elif end_reason:
         raise TransitionError(_("Alasan berakhir hanya diisi saat mengakhiri kepesertaan."))
-    if to_status == S.AKTIF:
+    if to_status == S.AKTIF and m.status == S.DIAJUKAN:
         # First protection: the rules in force that day must (still) allow it. A member who
         # returns from menunggak/nonaktif keeps paying even past an age limit (BPJS practice).
-        if m.status == S.DIAJUKAN:
-            enforce(m.worker, m.funding_type, on, step="aktivasi", by=by, override_reason=override)
+        enforce(m.worker, m.funding_type, on, step="aktivasi", by=by, override_reason=override)
+    if to_status == S.AKTIF and not paid_at_bpjs:
         if not m.paid_until:
             raise TransitionError(
                 _("Catat pembayaran iuran pertama sebelum mengaktifkan kepesertaan.")
@@ -228,6 +235,7 @@ def _apply_effects(
                 _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
                 % {"d": m.paid_until.strftime("%d/%m/%Y")}
             )
+    if to_status == S.AKTIF:
         if m.coverage_start is None:
             m.coverage_start = on
         m.coverage_end = None

@@ -87,6 +87,7 @@ NOT_FREE_TEXT = {
     "accounts.ApiToken.prefix": "generated",
     "audit.AccessLog": "written by the app (URL names and area codes)",
     "workers.Sector": "reference data seeded by migrations",
+    "exchange.OccupationMapping": "OpenSID's occupation list, seeded by migrations; admin only",
     "workers.Worker.nik": "16 digits, validated",
     "workers.EligibilityOverride.step": "internal step code set by the service",
     "workers.Worker.phone": "validated phone number (digits)",
