@@ -30,7 +30,6 @@ urlpatterns = [
     path("klaim/", include("lindung.claims.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
     path("pertukaran/", include("lindung.exchange.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("lindung.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

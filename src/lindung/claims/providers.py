@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
+from lindung.core.formatting import format_number
 from lindung.workers.nik import mask_nik
 
 from .deceased import deceased_without_claim, followup_days
@@ -25,7 +26,7 @@ def home_cards(user, area) -> list[dict]:
     return [
         {
             "label": _("Peserta meninggal tanpa klaim"),
-            "value": count,
+            "value": format_number(count),
             "url": url,
             "note": _("lebih dari %(d)s hari; bantu ahli waris mengajukan klaim")
             % {"d": followup_days(dt.date.today())},

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area, AreaLevel
-from lindung.core.formatting import format_date
+from lindung.core.formatting import format_date, format_month
 
 from . import dashboard as dash
 from .exports import XLSX_TYPE, pdf_bytes, xlsx_bytes, xlsx_response
@@ -33,7 +33,9 @@ def _summary_rows(head: Indicator) -> list[list]:
         ["  Peserta BPU didaftarkan Lindung", num.lindung],
     ]
     if num.bpjs is not None:
-        rows.append([f"  Laporan BPJS bulan {num.bpjs_period:%Y-%m} (total)", num.bpjs_total])
+        rows.append(
+            [f"  Laporan BPJS bulan {format_month(num.bpjs_period)} (total)", num.bpjs_total]
+        )
         for seg, n in sorted(num.bpjs.items()):
             rows.append([f"    {seg}", n])
     else:
