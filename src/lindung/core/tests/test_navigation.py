@@ -49,3 +49,16 @@ def test_base_page_renders_groups_and_phone_toggle(client, users):
     assert 'class="menu-toggle"' in html
     assert html.count('class="navgroup"') == len(groups_for(users[Role.CAMAT])) - 1
     assert testing.KECAMATAN_A  # camat is bound to Selong
+
+
+def test_every_menu_page_has_a_plain_title(client, users):
+    """A page's <title> is a few words, never a fragment of the page (a broken block once put
+    a whole table there)."""
+    import re
+
+    user = users[Role.ADMIN_KABUPATEN]
+    client.force_login(user)
+    for entry in items_for(user):
+        html = client.get(entry["url"], follow=True).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and len(title) < 120, (entry["url"], title[:200])
