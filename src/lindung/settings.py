@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.exchange",
     "lindung.api",
+    # Serves Swagger UI's own files (JS, CSS, favicon) from our static files: /api/v1/docs works
+    # on a network without internet, and no third-party CDN sees who reads the docs.
+    "ninja",
     "lindung.national",
 ]
 

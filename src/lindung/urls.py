@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from lindung.api.api import api
 from lindung.core import views as core_views
@@ -18,6 +20,8 @@ urlpatterns = [
         views_personal.person_anonymise,
         name="person_anonymise",
     ),
+    # Browsers ask for /favicon.ico on every site; answer with our own icon (no 404, no CDN).
+    path("favicon.ico", RedirectView.as_view(url=static("lindung/favicon.svg"), permanent=True)),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("wilayah/", include("lindung.areas.urls")),

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
@@ -25,6 +25,8 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth(csrf=True)],
     throttle=[anon_throttle, user_throttle],
     urls_namespace="api",
+    # validatorUrl off: Swagger UI would otherwise send the schema to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
