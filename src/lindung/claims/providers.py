@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
-from lindung.core.formatting import format_number
+from lindung.core.formatting import format_date, format_number
 from lindung.workers.nik import mask_nik
 
 from .deceased import deceased_without_claim, followup_days
@@ -47,7 +47,7 @@ def _section(user, key: str, title: str, area_code: str | None, more_url: str) -
                 "detail": _("%(v)s · meninggal %(d)s, %(n)s hari lalu")
                 % {
                     "v": m.village.name,
-                    "d": m.worker.deceased_date.strftime("%d-%m-%Y"),
+                    "d": format_date(m.worker.deceased_date),
                     "n": (today - m.worker.deceased_date).days,
                 },
             }

@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.core.formatting import format_date
+
 from .models import (
     ContributionPayment,
     EndReason,
@@ -192,7 +194,7 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
         if m.paid_until < on:
             raise TransitionError(
                 _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
-                % {"d": m.paid_until.strftime("%d/%m/%Y")}
+                % {"d": format_date(m.paid_until)}
             )
         if m.coverage_start is None:
             m.coverage_start = on

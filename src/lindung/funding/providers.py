@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import in_area, scoped
-from lindung.core.formatting import format_number, format_rupiah
+from lindung.core.formatting import format_date, format_number, format_rupiah
 
 
 def home_cards(user, area) -> list[dict]:
@@ -53,8 +53,7 @@ def worklist_sections(user, area) -> list[dict]:
         {
             "label": m.worker.name,
             "url": reverse("funding:renewal_due") + f"?tahun={year}&desa={m.village_id}",
-            "detail": _("dibayar sampai %(d)s")
-            % {"d": m.paid_until.strftime("%d-%m-%Y") if m.paid_until else "-"},
+            "detail": _("dibayar sampai %(d)s") % {"d": format_date(m.paid_until)},
         }
         for m in due.select_related("worker").order_by("paid_until", "pk")[:5]
     ]

@@ -1,7 +1,8 @@
 """Every page a role can reach by links, on demo data whose ids are all above 20000: ids, years,
 codes and form values are never written with a thousands separator ("20.001", value="2.027",
-"Tahun 2,026"), and no internal research note or source-hunting remark reaches a page or a
-download. The crawl follows links from the home page, as a person clicks."""
+"Tahun 2,026"), dates are written in one style (24 Nov 2026), and no internal research note
+or source-hunting remark reaches a page or a download. The crawl follows links from the home
+page, as a person clicks."""
 
 from __future__ import annotations
 
@@ -31,6 +32,12 @@ MONTHS = (
 )
 # A year after a month or "tahun", or a record number, written grouped: "Tahun 2.026".
 GROUPED_IN_TEXT = re.compile(rf"(?i)(?:\b(?:{MONTHS})\s+[12][.,]\d{{3}}\b|#\d{{1,3}}[.,]\d{{3}}\b)")
+# Dates for people are written one way (24 Nov 2026, Nov 2026), never 28/02/2027 or 02/2027.
+# (Regulation numbers such as "PP 44/2015" are not dates: they follow a word.)
+OTHER_DATE_STYLE = re.compile(
+    r"(?<![./\w])\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d\b"
+    r"|(?<![A-Za-z] )(?<![./\w])(?:0[1-9]|1[0-2])/(?:19|20)\d\d\b"
+)
 # Notes meant for the developers, not for regency staff.
 INTERNAL_NOTES = re.compile(
     r"(?i)domain-research|riset domain|research\.md|anchors|DESIGN\.md|reference/|§|"
@@ -92,6 +99,8 @@ def _problems(page) -> list[str]:
         if name in URL_ATTRS and GROUPED_IN_URL.search(value):
             found.append(f'{name}="{value}"')
     found += [f"teks «{m.group(0)}»" for m in GROUPED_IN_TEXT.finditer(page.text)]
+    if "html" in page.content_type:
+        found += [f"tanggal «{m.group(0)}»" for m in OTHER_DATE_STYLE.finditer(page.text)]
     return found
 
 
@@ -122,8 +131,9 @@ def test_problem_detectors_catch_the_reported_cases():
         ("a", "href", "/pekerja/20.001/"),
         ("a", "href", "/pendanaan/?tahun=2,027"),
     ]
-    page.text = "Tahun 2,026 · 1 Januari 2,027 · Batch #20.001 · 12.345 pekerja"
-    assert len(_problems(page)) == 7  # the count "12.345 pekerja" is fine
+    page.text = "Tahun 2,026 · 1 Januari 2,027 · Batch #20.001 · 12.345 pekerja · 28/02/2027"
+    # the count "12.345 pekerja" is fine; 28/02/2027 is the other date style
+    assert len(_problems(page)) == 8
     assert INTERNAL_NOTES.search("lihat domain-research §4.2")
     assert INTERNAL_NOTES.search("(dugaan, konfirmasi ke cabang)")
     assert not INTERNAL_NOTES.search("Permenaker 1/2025 Pasal 79")

@@ -7,12 +7,12 @@ import pytest
 @pytest.mark.parametrize("accept", ["en", "en-US,en;q=0.9", "nl, en;q=0.5"])
 def test_accept_language_never_switches_the_language(client, users, accept):
     client.force_login(users["admin_kabupaten"])
-    # Month names come from Django's own catalogue.
-    url = "/sosialisasi/kalender/?bulan=2026-12"
-    body = client.get(url, HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
     assert '<html lang="id">' in body
-    assert "December 2026" not in body
-    assert "Desember 2026" in body
+    # Django's own catalogue (the admin's login page): Indonesian, not English.
+    body = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert '<html lang="id"' in body
+    assert "Log in" not in body and "Masuk" in body
 
 
 def test_no_language_switch_url(client, db):
