@@ -124,7 +124,7 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         owner_area_id=regency,
         amount=max(unit, int(len(tobacco) * 0.8) * unit),
         legal_basis="PMK 72/2024 (komponen kesejahteraan masyarakat); Perbup pelaksanaan",
-        note=_("Data demo: diutamakan petani dan buruh tani tembakau (domain-research §5.2)."),
+        note=_("Data demo: diutamakan petani dan buruh tani tembakau (PMK 72/2024)."),
         created_by=admin,
     )
     dbh.eligible_sectors.set(Sector.objects.filter(code__in=tobacco_codes))
