@@ -17,9 +17,11 @@ from lindung.areas.models import Area, AreaLevel
 from lindung.core.formatting import format_date, format_month
 
 from . import dashboard as dash
+from . import svgcharts
 from .exports import XLSX_TYPE, pdf_bytes, xlsx_bytes, xlsx_response
 from .indicators import Indicator
 from .league import league_rows, league_table
+from .letterhead import letterhead_context
 from .models import CoverageConfig, Innovation, RegionalPolicy
 from .periods import add_months, month_start, today
 
@@ -87,6 +89,12 @@ def monthly(user, area: Area, period: dt.date) -> dict:
         "league": league,
         "top": league.ranked[:10] if league else [],
         "generated": today(),
+        "trend_svg": svgcharts.line_chart(
+            [format_month(t["period"]) for t in data["trend"]],
+            [t["percent"] for t in data["trend"]],
+        ),
+        "sector_svg": svgcharts.bar_chart([(r["label"], r["active"]) for r in data["by_sector"]]),
+        **letterhead_context(),
     }
 
 
@@ -194,6 +202,7 @@ def paritrana(user, area: Area, year: int) -> dict:
         ),
         "year_start": start,
         "generated": today(),
+        **letterhead_context(),
     }
 
 

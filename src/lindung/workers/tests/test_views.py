@@ -326,7 +326,9 @@ def test_detail_shows_flags_eligibility_and_memberships(client, users, lotim):
 def test_rules_page_shows_sources(client, users, lotim):
     login(client, users["viewer"])
     body = client.get("/pekerja/aturan-kelayakan/").content.decode()
-    assert "PMK 72/2024" in body and "tanpa batas maksimum" in body and "9.6" in body
+    assert (
+        "PMK 72/2024" in body and "tanpa batas maksimum" in body and "Masih diperdebatkan" in body
+    )
 
 
 # --- home card and worklist ------------------------------------------------------------------
