@@ -47,7 +47,9 @@ def _summary_rows(head: Indicator) -> list[list]:
         ["  Tahun penyebut", str(den.year) if den.year else "-"],
         ["  Sumber penyebut", den.source_label or "-"],
         ["Cakupan (%)", head.percent if head.percent is not None else "belum ada penyebut"],
-        ["Kategori", head.band.label if head.band else "-"],
+        # Official documents show only decided values: a category whose thresholds have no
+        # verified source is left out (the dashboard still shows it, with its note).
+        ["Kategori", head.band.label if head.band and head.band.verified else "-"],
         ["Target (%)", head.target.percent if head.target else "belum ada target"],
         ["  Sumber target", head.target.source if head.target else "-"],
         [
@@ -70,8 +72,6 @@ def _notes(head: Indicator) -> list[str]:
         "terpisah; sumber penyebut dicantumkan).",
         f"Gabungan BPU Lindung dan laporan BPJS: {config.get_bpu_overlap_display()}.",
     ]
-    if head.band and not head.band.verified:
-        notes.append(f"Ambang kategori: {head.band.source}")
     return notes
 
 

@@ -42,7 +42,7 @@ OTHER_DATE_STYLE = re.compile(
 INTERNAL_NOTES = re.compile(
     r"(?i)domain-research|riset domain|research\.md|anchors|DESIGN\.md|reference/|§|"
     r"belum dibaca|dugaan|konfirmasi ke cabang|\[\?\]|\[inferred\]|"
-    r"\b[\w-]+\.(?:com|net|org)\b|kabaran\.id|ayonusa"
+    r"\b(?!w3\.org)[\w-]+\.(?:com|net|org)\b|kabaran\.id|ayonusa"  # (SVG namespace aside)
 )
 
 
@@ -138,3 +138,36 @@ def test_problem_detectors_catch_the_reported_cases():
     assert INTERNAL_NOTES.search("lihat domain-research §4.2")
     assert INTERNAL_NOTES.search("(dugaan, konfirmasi ke cabang)")
     assert not INTERNAL_NOTES.search("Permenaker 1/2025 Pasal 79")
+
+
+@pytest.mark.parametrize("username", ["admin", "camat.selong", "desa.danggentimur"])
+def test_official_documents_carry_no_internal_note(client, world, username, monkeypatch):
+    """The PDFs (monthly report for the Bupati, Paritrana dossier, award certificate) as each
+    role would print them for their own area."""
+    from django.template.loader import render_to_string
+
+    from lindung.coverage import reports, views
+    from lindung.coverage.periods import month_start, today
+
+    user = User.objects.get(username=username)
+    documents = [
+        render_to_string(
+            "coverage/pdf/monthly.html", reports.monthly(user, user.area, month_start(today()))
+        ),
+        render_to_string(
+            "coverage/pdf/paritrana.html", reports.paritrana(user, user.area, today().year)
+        ),
+    ]
+    if user.area.level < 4:  # kabupaten and kecamatan print award certificates
+        from django.http import HttpResponse
+
+        def capture(html, *args, **kwargs):
+            documents.append(html)
+            return HttpResponse(b"%PDF")
+
+        monkeypatch.setattr(views, "pdf_response", capture)
+        client.force_login(user)
+        client.get(f"/cakupan/{user.area_id}/peringkat/sertifikat.pdf", {"urut": "peserta"})
+        assert len(documents) == 3
+    notes = [m.group(0) for html in documents for m in INTERNAL_NOTES.finditer(html)]
+    assert notes == []

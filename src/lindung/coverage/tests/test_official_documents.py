@@ -156,3 +156,15 @@ def test_svg_charts_escape_labels_and_format_numbers():
     line = svgcharts.line_chart(["Jan 2026", "Feb 2026", "Mar 2026"], [1.5, None, 2.25])
     assert line.count("<circle") == 2 and "2,25%" in line
     assert "<polyline" not in svgcharts.line_chart(["Jan 2026"], [None])
+
+
+def test_reports_leave_out_categories_without_a_verified_source(users, data):
+    """The seeded grade bands have no verified source: the official report shows no category
+    and no note about it; only decided values with their basis."""
+    data_ = reports.monthly(
+        users["admin_kabupaten"], Area.objects.get(code=REG), month_start(today())
+    )
+    summary = dict((k, v) for k, v in data_["summary"])
+    assert summary["Kategori"] == "-"
+    assert not any("Ambang" in n for n in data_["notes"])
+    assert summary["  Sumber target"]  # the target keeps its legal basis
