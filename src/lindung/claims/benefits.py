@@ -264,8 +264,8 @@ def compute(
             _jkk(result, facts, event_date, rules, jkk_outcome, stmb_start, stmb_end)
             if jkk_outcome == JkkOutcome.MENINGGAL:
                 result.notes.append(
-                    "Beasiswa JKK: syarat masa iuran minimal tidak disebut sumber yang ada "
-                    "(riset domain §2.2 [?])."
+                    "Beasiswa JKK: syarat masa iuran minimal belum ditetapkan dalam aturan "
+                    "yang tercatat di Lindung."
                 )
                 result.scholarships = scholarship_lines(children, as_of, rules)
     except MissingRule as exc:
@@ -284,7 +284,7 @@ def _jkm(result, facts, event_date, rules: RuleBook, variant: str) -> None:
             f"Kepesertaan kurang dari {waiting.as_int} bulan saat meninggal "
             f"({waiting.regulation}): "
             "hanya manfaat masa tunggu yang dibayar. Rincian mengikuti pengaturan "
-            f"'{JkmWaitingVariant(variant).label}' — kontradiksi terbuka, riset domain §9 no. 2."
+            f"'{JkmWaitingVariant(variant).label}' — sesuai pengaturan admin kabupaten."
         )
         if variant == JkmWaitingVariant.PEMAKAMAN:
             funeral = rules.get("jkm_waiting_funeral_only", event_date)
@@ -512,7 +512,7 @@ def _jkk(result, facts, event_date, rules: RuleBook, outcome, stmb_start, stmb_e
         return
     result.notes.append(
         "Perawatan medis dibayar BPJS Ketenagakerjaan langsung ke fasilitas kesehatan sesuai "
-        "kebutuhan medis, tanpa batas biaya (riset domain §2.3)."
+        "kebutuhan medis, tanpa batas biaya."
     )
 
 

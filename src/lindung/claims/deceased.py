@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from lindung.accounts.scoping import area_q, scoped
+from lindung.core.formatting import format_date
 from lindung.core.spreadsheet import read_table
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
@@ -223,7 +224,7 @@ def import_death_list(
                     "row": index,
                     "nik": nik,
                     "message": "Sudah tercatat meninggal pada "
-                    f"{worker.deceased_date.strftime('%d-%m-%Y')}; tidak diubah.",
+                    f"{format_date(worker.deceased_date)}; tidak diubah.",
                 }
             )
         else:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scoping import scoped
+from lindung.core.formatting import format_date
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 from lindung.workers.nik import parse_nik
@@ -85,7 +86,7 @@ class ClaimForm(forms.Form):
             self.add_error(
                 "event_date",
                 _("Tanggal meninggal tercatat %(d)s; samakan atau perbaiki data pekerja.")
-                % {"d": recorded.strftime("%d-%m-%Y")},
+                % {"d": format_date(recorded)},
             )
         duplicate = Claim.objects.filter(
             membership__worker=self.worker, claim_type=ctype, event_date=event

@@ -162,8 +162,8 @@ class ClaimsSettings(models.Model):
         choices=JkmWaitingVariant.choices,
         default=JkmWaitingVariant.SANTUNAN_DAN_PEMAKAMAN,
         help_text=_(
-            "Kontradiksi terbuka (riset domain §9 no. 2): jumlahnya sama Rp10 jt, rinciannya "
-            "berbeda antar sumber. Konfirmasi ke Kantor Cabang BPJS Ketenagakerjaan."
+            "Pertanyaan terbuka: jumlahnya sama Rp10 jt, rinciannya berbeda antarkantor "
+            "cabang. Konfirmasi ke Kantor Cabang BPJS Ketenagakerjaan."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
+from lindung.core.formatting import format_date, format_number
 from lindung.workers.nik import mask_nik
 
 from .deceased import deceased_without_claim, followup_days, recent_deaths_without_claim
@@ -25,7 +26,7 @@ def home_cards(user, area) -> list[dict]:
     return [
         {
             "label": _("Peserta meninggal tanpa klaim"),
-            "value": count,
+            "value": format_number(count),
             "url": url,
             "note": _("lebih dari %(d)s hari; bantu ahli waris mengajukan klaim")
             % {"d": followup_days(dt.date.today())},
@@ -49,7 +50,7 @@ def _section(
                 "detail": _("%(v)s · meninggal %(d)s, %(n)s hari lalu")
                 % {
                     "v": m.village.name,
-                    "d": m.worker.deceased_date.strftime("%d-%m-%Y"),
+                    "d": format_date(m.worker.deceased_date),
                     "n": (today - m.worker.deceased_date).days,
                 },
             }

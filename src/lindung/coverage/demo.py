@@ -16,7 +16,7 @@ from lindung.areas.models import Area, WorkforceDenominator
 
 REGENCY_WORKING_POPULATION_2024 = {
     "value": 775_960,
-    "note": "BPS 2024 penduduk bekerja, via Kadisnakertrans (domain-research §7.2)",
+    "note": "BPS 2024 penduduk bekerja, disampaikan Kadisnakertrans",
 }
 
 

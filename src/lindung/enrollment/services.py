@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.core.formatting import format_date
 from lindung.workers.eligibility import enforce
 
 from .models import (
@@ -233,7 +234,7 @@ def _apply_effects(
         if m.paid_until < on:
             raise TransitionError(
                 _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
-                % {"d": m.paid_until.strftime("%d/%m/%Y")}
+                % {"d": format_date(m.paid_until)}
             )
     if to_status == S.AKTIF:
         if m.coverage_start is None:

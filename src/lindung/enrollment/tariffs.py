@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.formatting import format_month
+
 from .months import add_months, month_start
 
 # ---------------------------------------------------------------------------------------------
@@ -297,8 +299,7 @@ def _rates_for(tables: TariffTables, month: dt.date) -> Rates:
     matches = [r for r in tables.rates if r.covers(month)]
     if not matches:
         raise TariffMissing(
-            _("Belum ada tabel tarif iuran untuk bulan %(month)s.")
-            % {"month": month.strftime("%m/%Y")}
+            _("Belum ada tabel tarif iuran untuk bulan %(month)s.") % {"month": format_month(month)}
         )
     return max(matches, key=lambda r: r.effective_from)
 

@@ -20,7 +20,7 @@ class ExportProfile(models.Model):
     confirmed_by_branch = models.BooleanField(
         _("sudah dikonfirmasi kantor cabang"),
         default=False,
-        help_text=_("Kosong = susunan kolom masih dugaan (domain-research §8)."),
+        help_text=_("Kosong = susunan kolom belum dikonfirmasi kantor cabang."),
     )
     note = models.TextField(_("catatan"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 from lindung.enrollment.models import FundingType
 
 from .wadah import WadahCode
@@ -157,7 +158,7 @@ class RenewalBatch(models.Model):
         verbose_name_plural = _("batch perpanjangan")
 
     def __str__(self) -> str:
-        return f"{self.source} · {self.created_at:%d-%m-%Y}"
+        return f"{self.source} · {format_date(self.created_at)}"
 
 
 class Commitment(ChoiceLabels, models.Model):

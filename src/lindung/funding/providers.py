@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import in_area, scoped
-from lindung.core.formatting import format_number, format_rupiah
+from lindung.core.formatting import format_date, format_number, format_rupiah
 
 
 def home_cards(user, area) -> list[dict]:
@@ -53,8 +53,7 @@ def worklist_sections(user, area) -> list[dict]:
         {
             "label": m.worker.name,
             "url": reverse("funding:renewal_due") + f"?tahun={year}&desa={m.village_id}",
-            "detail": _("dibayar sampai %(d)s")
-            % {"d": m.paid_until.strftime("%d-%m-%Y") if m.paid_until else "-"},
+            "detail": _("dibayar sampai %(d)s") % {"d": format_date(m.paid_until)},
         }
         for m in due.select_related("worker").order_by("paid_until", "pk")[:5]
     ]
@@ -125,7 +124,7 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         owner_area_id=regency,
         amount=max(unit, int(len(tobacco) * 0.8) * unit),
         legal_basis="PMK 72/2024 (komponen kesejahteraan masyarakat); Perbup pelaksanaan",
-        note=_("Data demo: diutamakan petani dan buruh tani tembakau."),
+        note=_("Data demo: diutamakan petani dan buruh tani tembakau (PMK 72/2024)."),
         created_by=admin,
     )
     dbh.eligible_sectors.set(Sector.objects.filter(code__in=tobacco_codes))

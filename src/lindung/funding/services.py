@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
-from lindung.core.formatting import format_rupiah
+from lindung.core.formatting import format_month, format_rupiah
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
 
 from .models import (
@@ -220,10 +220,10 @@ def period_problems(source: FundingSource, start_month: dt.date, months: int) ->
         return [
             _("Periode %(a)s–%(b)s di luar periode anggaran %(c)s–%(d)s.")
             % {
-                "a": start.strftime("%m/%Y"),
-                "b": end.strftime("%m/%Y"),
-                "c": source.start_month.strftime("%m/%Y"),
-                "d": source.end_month.strftime("%m/%Y"),
+                "a": format_month(start),
+                "b": format_month(end),
+                "c": format_month(source.start_month),
+                "d": format_month(source.end_month),
             }
         ]
     return []
@@ -329,8 +329,8 @@ def commit_many(
                     % {
                         "name": c.membership.worker.name,
                         "src": c.source.name,
-                        "a": c.start_month.strftime("%m/%Y"),
-                        "b": c.end_month.strftime("%m/%Y"),
+                        "a": format_month(c.start_month),
+                        "b": format_month(c.end_month),
                     }
                     for c in clash[:20]
                 ]

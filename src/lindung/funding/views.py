@@ -37,8 +37,8 @@ PAGE = 50
 DANA_DESA_NOTE = _(
     "Catatan hukum: penggunaan Dana Desa untuk iuran warga biasa (mis. buruh tani) masih "
     "diperdebatkan. BPJSTK/DPMD menyebut Permendes PDT 16/2025 mengizinkannya (terutama PKTD), "
-    "tetapi naskah pasalnya belum diperiksa; iuran perangkat desa jelas boleh dari APBDes. "
-    "Pastikan dasar hukum di APBDes sebelum berkomitmen."
+    "tetapi bunyi pasalnya masih perlu dipastikan; iuran perangkat desa jelas boleh dari "
+    "APBDes. Pastikan dasar hukum di APBDes sebelum berkomitmen."
 )
 
 

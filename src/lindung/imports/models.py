@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class ImportRule(models.Model):
@@ -23,7 +24,7 @@ class ImportRule(models.Model):
         _("usia maksimum"),
         null=True,
         blank=True,
-        help_text=_("Kosong = tanpa batas; batas usia BPU belum terkonfirmasi (§3, §9.4)."),
+        help_text=_("Kosong = tanpa batas; batas usia maksimum BPU belum ditetapkan."),
     )
     income_floor = models.PositiveBigIntegerField(
         _("penghasilan terendah (Rp)"), null=True, blank=True
@@ -37,7 +38,7 @@ class ImportRule(models.Model):
         verbose_name_plural = _("aturan impor")
 
     def __str__(self) -> str:
-        return f"{self.effective_from:%d-%m-%Y}: {self.min_age}–{self.max_age or '…'}"
+        return f"{format_date(self.effective_from)}: {self.min_age}–{self.max_age or '…'}"
 
 
 class ImportJob(ChoiceLabels, models.Model):

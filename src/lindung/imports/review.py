@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from lindung.core.formatting import format_date
 from lindung.workers.models import Worker
 from lindung.workers.nik import mask_nik
 
@@ -51,7 +52,7 @@ def merge_into_match(pair: PossibleDuplicate, user) -> Worker:
         if getattr(keep, name) in (None, "") and getattr(drop, name) not in (None, ""):
             setattr(keep, name, getattr(drop, name))
             changed.append(name)
-    summary = f"{drop.name}, NIK {mask_nik(drop.nik)}, lahir {drop.birth_date:%d-%m-%Y}"
+    summary = f"{drop.name}, NIK {mask_nik(drop.nik)}, lahir {format_date(drop.birth_date)}"
     # The decision outlives the deleted entry: it now points at the kept person only.
     PossibleDuplicate.objects.filter(worker=keep, match=keep).exclude(pk=pair.pk).delete()
     pair.worker = pair.match = keep

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class OutreachPolicy(models.Model):
@@ -163,7 +164,7 @@ class Activity(ChoiceLabels, models.Model):
         indexes = [models.Index(fields=["village", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d-%m-%Y} ({self.place})"
+        return f"{self.get_kind_display()} {format_date(self.date)} ({self.place})"
 
     def save(self, *args, **kwargs):
         self.village_id = self.team.village_id

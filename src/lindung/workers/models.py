@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class Sector(models.Model):
@@ -200,7 +201,7 @@ class EligibilityRule(models.Model):
 
     def __str__(self) -> str:
         scheme = self.get_funding_type_display() or _("semua sumber dana")
-        return f"{scheme} ({self.effective_from:%d-%m-%Y})"
+        return f"{scheme} ({format_date(self.effective_from)})"
 
     def applies_on(self, day) -> bool:
         return self.effective_from <= day and (

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from lindung.core.formatting import format_date
+
 Severity = Literal["error", "warning"]
 
 # Spaces, dots, dashes, and the invisible characters that copy-paste from PDFs/WhatsApp brings.
@@ -205,8 +207,8 @@ def parse_nik(
             _issue(
                 "nik_birthdate_mismatch",
                 "warning",
-                entered=entered_birth_date.strftime("%d-%m-%Y"),
-                found=born.strftime("%d-%m-%Y"),
+                entered=format_date(entered_birth_date),
+                found=format_date(born),
             )
         )
     if sex and entered_sex and entered_sex != sex:

@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.formatting import format_date
 
 from .flags import KEPT_ON_VERIFY
 from .flags import codes as flag_codes
@@ -71,7 +72,8 @@ class StaleEditError(Exception):
         self.current = current
         who = current.history.first()
         by = getattr(getattr(who, "history_user", None), "username", None)
-        when = timezone.localtime(current.updated_at).strftime("%d-%m-%Y %H:%M")
+        local = timezone.localtime(current.updated_at)
+        when = f"{format_date(local)} {local:%H:%M}"
         by_text = f" oleh {by}" if by else ""
         super().__init__(
             f"Data pekerja ini sudah diubah{by_text} pada {when} setelah Anda membukanya. "

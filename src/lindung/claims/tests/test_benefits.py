@@ -57,7 +57,7 @@ def test_waiting_period_variant_funeral_only(rules):
         rules, facts=NEW, event=dt.date(2025, 7, 31), waiting_variant=JkmWaitingVariant.PEMAKAMAN
     )
     assert amounts(r) == {"jkm_pemakaman": 10_000_000}
-    assert any("kontradiksi" in w for w in r.warnings)
+    assert any("pengaturan admin kabupaten" in w for w in r.warnings)
     assert any(v["code"] == "jkm_waiting_months" for v in r.rule_versions)
 
 

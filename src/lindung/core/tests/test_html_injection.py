@@ -33,6 +33,15 @@ from lindung.imports.tests.test_corpus import _zip_bomb
 # Fields a user types (forms, imports, API) and pages display.
 USER_TEXT = {
     "areas.WorkforceDenominator": ["source_note"],
+    "coverage.Letterhead": [
+        "government",
+        "office",
+        "address",
+        "place",
+        "signatory_name",
+        "signatory_title",
+        "signatory_nip",
+    ],
     "accounts.User": ["first_name", "last_name"],
     "accounts.ApiToken": ["name"],
     "workers.Worker": ["name", "address", "birthplace"],
@@ -206,6 +215,9 @@ def _missing_rows(admin) -> None:
     status_file = f"NIK,NAMA,KPJ,STATUS\n{first.nik},{first.name},23001,aktif\n9,X,,aktip\n"
     bpjs_status.preview(admin, "bpjs.csv", status_file.encode())
     ApiToken.objects.create(user=admin, name="x", key_hash="0" * 64, prefix="abcd")
+    from lindung.coverage.models import Letterhead
+
+    Letterhead.objects.create()  # printed on the certificate and the reports
 
 
 @pytest.fixture

@@ -180,7 +180,7 @@ def test_export_cells_cannot_run_as_formulas(users):
 def test_default_profile_marked_inferred(db):
     profile = _profile()
     assert not profile.confirmed_by_branch
-    assert "§8" in profile.note
+    assert "belum resmi" in profile.note and "§" not in profile.note
     assert [c["source"] for c in profile.columns][:2] == ["nik", "nama"]
 
 
