@@ -1,7 +1,7 @@
 """UCJ coverage: configuration as data (grade bands, targets, numerator rules), BPJS aggregate
 counts, and the pre-aggregated snapshots that dashboards read.
 
-Coverage % = active participants / working population x 100 (domain-research §4.1). Numerator
+Coverage % = active participants / working population x 100. Numerator
 and denominator are kept apart so both can be shown; the denominator comes from
 `areas.WorkforceDenominator` with its source.
 """
@@ -18,7 +18,7 @@ class GradeBand(models.Model):
     """One grade (sangat rendah / rendah / sedang / tinggi) from `min_percent` up.
 
     The set in force on a day is the one with the latest `valid_from` not after that day.
-    Thresholds are data because no official source for them was found (domain-research §4,
+    Thresholds are data because no official source for them was found (docs/domain.md,
     anchors: Lampung Tengah names the categories but not the cut-offs).
     """
 

@@ -1,4 +1,4 @@
-"""Batch file of verified registrations for the BPJS branch (domain-research §8)."""
+"""Batch file of verified registrations for the BPJS branch."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The whitelist of fields a BPJS batch profile may export, and the seeded default profile.
 
 Only these keys can appear in a profile, so a profile can never leak a field nobody chose
-on purpose. Formats follow domain-research §8 (suggested minimal columns, inferred).
+on purpose. Formats follow docs/domain.md (suggested minimal columns, inferred).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ SOURCES: dict[str, Source] = {
     "id_lindung": Source(_("ID kepesertaan Lindung"), lambda m, ctx: m.pk),
 }
 
-# Seeded by migration 0002; domain-research §8 "suggested minimal columns (inferred)".
+# Seeded by migration 0002; docs/domain.md "suggested minimal columns (inferred)".
 DEFAULT_PROFILE_NAME = "BPU kolektif (belum dikonfirmasi kantor cabang)"
 DEFAULT_COLUMNS = [
     {"header": "NIK", "source": "nik"},

@@ -10,7 +10,7 @@ class ExportProfile(models.Model):
     """Which columns (in which order, under which header) a BPJS batch file carries.
 
     `columns` is a list of {"header": "...", "source": "<key of columns.SOURCES>"}. No public
-    BPJSTK template for collective BPU registration exists (domain-research §8), so the seeded
+    BPJSTK template for collective BPU registration exists, so the seeded
     default is inferred and must be confirmed with the branch.
     """
 

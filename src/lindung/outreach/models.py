@@ -1,7 +1,7 @@
 """Village socialisation teams, their activities, and the registrations those activities produce.
 
 The Bupati asked every kepala desa to form an active team that explains social security to
-residents (domain-research §5.1, SE Bupati 400.10.2.4/112/PMD/2026). Anchors §5: no comparable
+residents (docs/domain.md SE Bupati 400.10.2.4/112/PMD/2026). no comparable
 system links socialisation activity to the registrations it yields, so yield is measured here.
 """
 

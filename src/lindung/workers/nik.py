@@ -2,7 +2,7 @@
 
 A NIK is PP KK CC DDMMYY SSSS: province, regency, kecamatan where it was first
 issued; birth date with day + 40 for women; a serial starting at 0001
-(Dukcapil; see reference/domain-research.md §6.1). The region digits record
+(Dukcapil; docs/domain.md ). The region digits record
 where the NIK was issued, not where the person lives, so region problems are
 warnings only.
 """

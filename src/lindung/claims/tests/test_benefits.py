@@ -1,4 +1,4 @@
-"""Benefit amounts per rule version (domain-research §2.1-2.3)."""
+"""Benefit amounts per rule version."""
 
 import datetime as dt
 from decimal import Decimal

@@ -4,7 +4,7 @@ Rules followed:
 - §1.3: paid by month, 3, 6 or 12 months; a BPU more than 3 months unpaid is no longer
   protected, so `menunggak` means paid_until within the last 3 months and `nonaktif` longer.
 - §1.1: government schemes pay the minimum package on a declared income of Rp1.000.000.
-- §5 / anchors.md: DBHCHT pays for tobacco farmers (a share via the province), Dana Desa
+- DBHCHT pays for tobacco farmers (a share via the province), Dana Desa
   for farm labourers, APBD for marbot and guru ngaji; UMKM and MBG kitchen staff mostly
   pay themselves.
 - §6.2: KPJ is 11 digits; some branches confirm registration without sharing numbers.
