@@ -40,7 +40,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import JaroWinkler
 
 from . import names
 
@@ -86,7 +86,12 @@ def transposed(a: str, b: str) -> bool:
     if len(a) != len(b) or a == b:
         return False
     diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]  # fmt: skip
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
 
 
 def nik_segment_typo(a: str, b: str) -> str | None:
@@ -128,7 +133,7 @@ NIK_BIRTH = Comparison(
             7.5e-8,
             lambda a, b: a["nik"] == b["nik"] and a["birth_date"] == b["birth_date"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_exact_dm_swap",
             "NIK sama, tanggal dan bulan lahir tertukar",
@@ -137,7 +142,7 @@ NIK_BIRTH = Comparison(
             1e-10,
             lambda a, b: a["nik"] == b["nik"] and a["birth_date"] == b["birth_swap"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_exact",
             "NIK sama, tanggal lahir berbeda",
@@ -146,7 +151,7 @@ NIK_BIRTH = Comparison(
             1e-9,
             lambda a, b: a["nik"] == b["nik"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_transposed",
             "dua digit NIK bersebelahan tertukar, tanggal lahir sama",
@@ -155,7 +160,7 @@ NIK_BIRTH = Comparison(
             5e-8,
             lambda a, b: transposed(a["nik"], b["nik"]) and a["birth_date"] == b["birth_date"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_typo_date",
             "satu digit tanggal di NIK berbeda, tanggal lahir sama",
@@ -167,7 +172,7 @@ NIK_BIRTH = Comparison(
                 and a["birth_date"] == b["birth_date"]
             ),
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_typo_region",
             "satu digit kode wilayah NIK berbeda, tanggal lahir sama",
@@ -179,7 +184,7 @@ NIK_BIRTH = Comparison(
                 and a["birth_date"] == b["birth_date"]
             ),
             "sedang",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_typo_serial",
             "satu digit nomor urut NIK berbeda, tanggal lahir sama",
@@ -191,7 +196,7 @@ NIK_BIRTH = Comparison(
                 and a["birth_date"] == b["birth_date"]
             ),
             "sedang",
-        ),  # fmt: skip
+        ),
         Level(
             "birth_exact",
             "tanggal lahir sama, NIK berbeda",
@@ -200,7 +205,7 @@ NIK_BIRTH = Comparison(
             5e-5,
             lambda a, b: a["birth_date"] == b["birth_date"],
             "lemah",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_region",
             "wilayah NIK sama, lainnya berbeda",
@@ -209,7 +214,7 @@ NIK_BIRTH = Comparison(
             0.01,
             lambda a, b: a["nik"][:6] == b["nik"][:6],
             "berlawanan",
-        ),  # fmt: skip
+        ),
         Level(
             "nik_birth_other",
             "NIK dan tanggal lahir berbeda",
@@ -218,7 +223,7 @@ NIK_BIRTH = Comparison(
             0.98995,
             lambda a, b: True,
             "berlawanan",
-        ),  # fmt: skip
+        ),
     ),
     "nik_l IS NULL OR nik_r IS NULL OR birth_date_l IS NULL OR birth_date_r IS NULL",
     lambda a, b: not (a["nik"] and b["nik"] and a["birth_date"] and b["birth_date"]),
@@ -246,7 +251,7 @@ NAME = Comparison(
             1e-4,
             lambda a, b: a["name_core"] == b["name_core"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "name_reordered",
             "kata nama sama, urutan lain",
@@ -255,7 +260,7 @@ NAME = Comparison(
             1e-6,
             lambda a, b: a["name_sorted"] == b["name_sorted"],
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "name_first_respelled",
             "kata pertama ditulis lain, sisanya sama",
@@ -267,7 +272,7 @@ NAME = Comparison(
                 and _jw(a["name_first"], b["name_first"]) >= 0.88
             ),
             "kuat",
-        ),  # fmt: skip
+        ),
         Level(
             "name_close",
             "ejaan nama sangat mirip",
@@ -276,7 +281,7 @@ NAME = Comparison(
             1e-3,
             lambda a, b: _jw(a["name_core"], b["name_core"]) >= 0.92,
             "sedang",
-        ),  # fmt: skip
+        ),
         Level(
             "name_first_last",
             "kata pertama dan terakhir sama",
@@ -285,7 +290,7 @@ NAME = Comparison(
             1e-4,
             lambda a, b: a["name_first"] == b["name_first"] and a["name_last"] == b["name_last"],
             "sedang",
-        ),  # fmt: skip
+        ),
         Level(
             "name_first_differs",
             "nama depan lain, sisanya sama (saudara/kembar?)",
@@ -294,10 +299,8 @@ NAME = Comparison(
             5e-3,
             lambda a, b: a["name_rest"] == b["name_rest"] != "",
             "berlawanan",
-        ),  # fmt: skip
-        Level(
-            "name_other", "nama berbeda", "", 0.048, 0.9936, lambda a, b: True, "berlawanan"
-        ),  # fmt: skip
+        ),
+        Level("name_other", "nama berbeda", "", 0.048, 0.9936, lambda a, b: True, "berlawanan"),
     ),
     "name_core_l IS NULL OR name_core_r IS NULL OR name_core_l = '' OR name_core_r = ''",
     lambda a, b: not (a["name_core"] and b["name_core"]),
@@ -316,10 +319,8 @@ SEX = Comparison(
             0.5,
             lambda a, b: a["sex"] == b["sex"],
             "lemah",
-        ),  # fmt: skip
-        Level(
-            "sex_other", "jenis kelamin berbeda", "", 0.02, 0.5, lambda a, b: True, "berlawanan"
-        ),  # fmt: skip
+        ),
+        Level("sex_other", "jenis kelamin berbeda", "", 0.02, 0.5, lambda a, b: True, "berlawanan"),
     ),
     "sex_l IS NULL OR sex_r IS NULL OR sex_l = '' OR sex_r = ''",
     lambda a, b: not (a["sex"] and b["sex"]),
@@ -398,7 +399,9 @@ def level_of(comparison: Comparison, a: dict, b: dict) -> Level | None:
     return next(level for level in comparison.levels if level.test(a, b))
 
 
-def score_pair(a: dict, b: dict, *, n_records: int, name_frequency: Callable[[str], float] | None = None) -> Score:  # fmt: skip
+def score_pair(
+    a: dict, b: dict, *, n_records: int, name_frequency: Callable[[str], float] | None = None
+) -> Score:
     """The model's probability for two prepared records (see prepare), with each comparison's
     level. `name_frequency(core)` gives the share of records with that name (term frequency);
     without it the level's own u is used."""
@@ -408,13 +411,17 @@ def score_pair(a: dict, b: dict, *, n_records: int, name_frequency: Callable[[st
     for comparison in COMPARISONS:
         level = level_of(comparison, a, b)
         if level is None:
-            out.append(Agreement(comparison.name, comparison.label, "null", "tidak diisi", "", 0.0))  # fmt: skip
+            out.append(Agreement(comparison.name, comparison.label, "null", "tidak diisi", "", 0.0))
             continue
         weight = level.weight
         if comparison.tf_column and level is comparison.levels[0] and name_frequency:
             weight = math.log2(level.m / max(name_frequency(a[comparison.tf_column]), 1e-9))
         total += weight
-        out.append(Agreement(comparison.name, comparison.label, level.key, level.label, level.strength, weight))  # fmt: skip
+        out.append(
+            Agreement(
+                comparison.name, comparison.label, level.key, level.label, level.strength, weight
+            )
+        )
     return Score(1 / (1 + 2 ** (-total)), tuple(out))
 
 
@@ -431,7 +438,11 @@ def splink_comparisons() -> list:
 
     out = []
     for comparison in COMPARISONS:
-        levels = [cll.CustomLevel(comparison.null_sql, "kosong", base_dialect_str="duckdb").configure(is_null_level=True)]  # fmt: skip
+        levels = [
+            cll.CustomLevel(comparison.null_sql, "kosong", base_dialect_str="duckdb").configure(
+                is_null_level=True
+            )
+        ]
         for i, level in enumerate(comparison.levels):
             creator = (
                 cll.ElseLevel()
@@ -447,9 +458,13 @@ def splink_comparisons() -> list:
                     u_probability=level.u,
                     label_for_charts=level.key,
                     **extra,
-                )  # fmt: skip
+                )
             )
-        out.append(cl.CustomComparison(levels, output_column_name=comparison.name, comparison_description=comparison.label))  # fmt: skip
+        out.append(
+            cl.CustomComparison(
+                levels, output_column_name=comparison.name, comparison_description=comparison.label
+            )
+        )
     return out
 
 
@@ -519,8 +534,13 @@ def _level_from_weight(comparison: Comparison, weight: float | None) -> str:
     return min(comparison.levels, key=lambda level: abs(level.weight - weight)).key
 
 
-def predict(records: Sequence[dict] | object, *, db_api=None, threshold: float = THRESHOLD,
-            n_records: int | None = None) -> list[Prediction]:  # fmt: skip
+def predict(
+    records: Sequence[dict] | object,
+    *,
+    db_api=None,
+    threshold: float = THRESHOLD,
+    n_records: int | None = None,
+) -> list[Prediction]:
     """Pairs scored at or above `threshold`, most probable first. `records`: dicts with COLUMNS,
     or an Arrow table from arrow_table()."""
     from splink import Linker
