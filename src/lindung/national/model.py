@@ -40,7 +40,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from . import names
 
@@ -50,7 +50,15 @@ DUPLICATE_SHARE = 0.02
 # Probability above which a pair is proposed as a possible duplicate.
 THRESHOLD = 0.8
 COLUMNS = ("unique_id", "regency", "nik", "name", "birth_date", "sex")
-DERIVED = ("birth_swap", "name_core", "name_first", "name_last", "name_rest", "name_sorted")
+DERIVED = (
+    "birth_swap",
+    "name_core",
+    "name_first",
+    "name_last",
+    "name_rest",
+    "name_sorted",
+    "name_first_raw",
+)
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ NIK_BIRTH = Comparison(
             "dua digit NIK bersebelahan tertukar, tanggal lahir sama",
             f"{_transposed_sql('nik_l', 'nik_r')} AND {SAME_BIRTH}",
             0.02,
-            5e-8,
+            3e-7,
             lambda a, b: transposed(a["nik"], b["nik"]) and a["birth_date"] == b["birth_date"],
             "kuat",
         ),
@@ -178,7 +186,7 @@ NIK_BIRTH = Comparison(
             "satu digit kode wilayah NIK berbeda, tanggal lahir sama",
             f"{_typo_sql(1, 6)} AND {SAME_BIRTH}",
             0.015,
-            4e-7,
+            2e-6,
             lambda a, b: (
                 nik_segment_typo(a["nik"], b["nik"]) == "region"
                 and a["birth_date"] == b["birth_date"]
@@ -264,22 +272,28 @@ NAME = Comparison(
         Level(
             "name_first_respelled",
             "kata pertama ditulis lain, sisanya sama",
-            f"{REST_SAME} AND jaro_winkler_similarity(name_first_l, name_first_r) >= 0.88",
+            f"{REST_SAME} AND (levenshtein(name_first_l, name_first_r) <= 1 "
+            "OR levenshtein(name_first_raw_l, name_first_raw_r) <= 1 "
+            "OR jaro_winkler_similarity(name_first_l, name_first_r) >= 0.88)",
             0.1,
             2.5e-4,
             lambda a, b: (
                 a["name_rest"] == b["name_rest"] != ""
-                and _jw(a["name_first"], b["name_first"]) >= 0.88
+                and (
+                    Levenshtein.distance(a["name_first"], b["name_first"]) <= 1
+                    or Levenshtein.distance(a["name_first_raw"], b["name_first_raw"]) <= 1
+                    or _jw(a["name_first"], b["name_first"]) >= 0.88
+                )
             ),
             "kuat",
         ),
         Level(
             "name_close",
-            "ejaan nama sangat mirip",
-            "jaro_winkler_similarity(name_core_l, name_core_r) >= 0.92",
+            "nama beda satu huruf",
+            "levenshtein(name_core_l, name_core_r) <= 1",
             0.07,
-            1e-3,
-            lambda a, b: _jw(a["name_core"], b["name_core"]) >= 0.92,
+            1e-4,
+            lambda a, b: Levenshtein.distance(a["name_core"], b["name_core"]) <= 1,
             "sedang",
         ),
         Level(
@@ -287,7 +301,7 @@ NAME = Comparison(
             "kata pertama dan terakhir sama",
             "name_first_l = name_first_r AND name_last_l = name_last_r",
             0.02,
-            1e-4,
+            1e-3,
             lambda a, b: a["name_first"] == b["name_first"] and a["name_last"] == b["name_last"],
             "sedang",
         ),
@@ -364,6 +378,7 @@ def prepare(record: dict, cache: dict | None = None) -> dict:
         "name_last": name.last,
         "name_rest": name.rest,
         "name_sorted": name.sorted,
+        "name_first_raw": name.first_raw,
     }
 
 
@@ -503,7 +518,7 @@ def arrow_table(records: Iterable[dict]):
     if len(set(ids)) != len(ids):
         raise ValueError("unique_id harus unik")
     cols = {c: [r[c] or None for r in rows] for c in (*COLUMNS, *DERIVED)}
-    for c in ("name_core", "name_first", "name_last", "name_rest", "name_sorted"):
+    for c in DERIVED[1:]:
         cols[c] = [r[c] for r in rows]  # '' stays '' (the SQL tests for it)
     return pa.table(cols)
 

@@ -52,6 +52,7 @@ class Name:
     last: str
     rest: str  # core without its first word
     sorted: str  # core words in alphabetical order
+    first_raw: str = ""  # first word as written (before mapping to the canonical spelling)
 
     @property
     def words(self) -> list[str]:
@@ -60,8 +61,10 @@ class Name:
 
 def normalise(name: str, names: NameTable | None = None) -> Name:
     names = names or table()
-    all_words = [names.canonical.get(w, w) for w in words(name)]
-    core = [w for w in all_words if w not in names.titles] or all_words
+    raw = [w for w in words(name) if w not in names.titles] or words(name)
+    core = [names.canonical.get(w, w) for w in raw]
     if not core:
         return Name("", "", "", "", "")
-    return Name(" ".join(core), core[0], core[-1], " ".join(core[1:]), " ".join(sorted(core)))
+    return Name(
+        " ".join(core), core[0], core[-1], " ".join(core[1:]), " ".join(sorted(core)), raw[0]
+    )
