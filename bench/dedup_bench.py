@@ -126,13 +126,11 @@ class Registry:
         return title, " ".join([first, *rest])
 
     def add(self, kec: str, village: str, birth: dt.date, sex: str, title: str, given: str, **kw) -> dict:  # fmt: skip
-        key = (kec, nik_of(kec, birth, sex, 0)[6:12])
-        self.serial[key] = self.serial.get(key, 0) + 1
         row = {
             "unique_id": f"r{len(self.rows)}",
             "regency": kec[:4],
             "village": village,
-            "nik": nik_of(kec, birth, sex, self.serial[key]),
+            "nik": self.next_nik(kec, birth, sex),
             "name": f"{title} {given}".strip(),
             "title": title,
             "given": given,
@@ -142,6 +140,12 @@ class Registry:
         }
         self.rows.append(row)
         return row
+
+    def next_nik(self, kec: str, birth: dt.date, sex: str) -> str:
+        """Serials count up per kecamatan and birth date (twins get consecutive ones)."""
+        key = (kec, nik_of(kec, birth, sex, 0)[6:12])
+        self.serial[key] = self.serial.get(key, 0) + 1
+        return nik_of(kec, birth, sex, self.serial[key])
 
     def person(self) -> dict:
         sex = self.rnd.choice("LP")
@@ -220,7 +224,7 @@ def negatives(reg: Registry, kind: str, rnd: random.Random) -> tuple[dict, dict]
         given = a["given"]
         b = reg.add(kec, village, father_birth, sex, "H.", given)
         a.update(sex=sex, title="")
-        a["nik"] = nik_of(kec, son_birth, sex, int(a["nik"][12:]))
+        a["nik"] = reg.next_nik(kec, son_birth, sex)
         a["birth_date"] = son_birth.isoformat()
         a["name"] = given
     a["negative"] = b["negative"] = kind
