@@ -70,6 +70,8 @@ class Level:
     u: float
     test: Callable[[dict, dict], bool]
     strength: str = ""  # "kuat", "sedang", "lemah", "berlawanan": for the review page
+    # Splink level when plain SQL is not portable (Jaro-Winkler is a UDF on Spark).
+    splink: Callable[[], object] | None = None
 
     @property
     def weight(self) -> float:
@@ -241,6 +243,22 @@ NIK_BIRTH = Comparison(
 # --- Name ------------------------------------------------------------------------------------
 
 REST_SAME = "name_rest_l = name_rest_r AND name_rest_l <> ''"
+FIRST_NEAR = (
+    "levenshtein(name_first_l, name_first_r) <= 1 "
+    "OR levenshtein(name_first_raw_l, name_first_raw_r) <= 1"
+)
+
+
+def _respelled_level():
+    import splink.comparison_level_library as cll
+
+    return cll.And(
+        cll.CustomLevel(REST_SAME, base_dialect_str="duckdb"),
+        cll.Or(
+            cll.CustomLevel(FIRST_NEAR, base_dialect_str="duckdb"),
+            cll.JaroWinklerLevel("name_first", 0.88),
+        ),
+    )
 
 
 def _jw(a: str, b: str) -> float:
@@ -272,9 +290,8 @@ NAME = Comparison(
         Level(
             "name_first_respelled",
             "kata pertama ditulis lain, sisanya sama",
-            f"{REST_SAME} AND (levenshtein(name_first_l, name_first_r) <= 1 "
-            "OR levenshtein(name_first_raw_l, name_first_raw_r) <= 1 "
-            "OR jaro_winkler_similarity(name_first_l, name_first_r) >= 0.88)",
+            f"{REST_SAME} AND ({FIRST_NEAR} OR jaro_winkler_similarity(name_first_l, "
+            "name_first_r) >= 0.88)",
             0.1,
             2.5e-4,
             lambda a, b: (
@@ -286,6 +303,7 @@ NAME = Comparison(
                 )
             ),
             "kuat",
+            _respelled_level,
         ),
         Level(
             "name_close",
@@ -459,11 +477,12 @@ def splink_comparisons() -> list:
             )
         ]
         for i, level in enumerate(comparison.levels):
-            creator = (
-                cll.ElseLevel()
-                if not level.sql
-                else cll.CustomLevel(level.sql, level.key, base_dialect_str="duckdb")
-            )
+            if level.splink:
+                creator = level.splink()
+            elif level.sql:
+                creator = cll.CustomLevel(level.sql, level.key, base_dialect_str="duckdb")
+            else:
+                creator = cll.ElseLevel()
             extra = {}
             if comparison.tf_column and i == 0:
                 extra = {"tf_adjustment_column": comparison.tf_column, "tf_adjustment_weight": 1.0}
