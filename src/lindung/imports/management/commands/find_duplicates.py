@@ -4,6 +4,10 @@ from lindung.imports.registry_run import find_duplicates, regencies
 from lindung.national.model import THRESHOLD
 
 
+def count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")  # 12.345, as written in Indonesian
+
+
 class Command(BaseCommand):
     help = (
         "Cari kemungkinan duplikat di seluruh desa satu kabupaten (atau tiap kabupaten), atau "
@@ -25,6 +29,6 @@ class Command(BaseCommand):
             result = find_duplicates(code, threshold=threshold)
             where = code or "seluruh kabupaten"
             self.stdout.write(
-                f"{where}: {result.records:,} data, {result.pairs:,} pasangan mirip, "
-                f"{result.created:,} baru di antrean periksa".replace(",", ".")
+                f"{where}: {count(result.records)} data, {count(result.pairs)} pasangan mirip, "
+                f"{count(result.created)} baru di antrean periksa"
             )
