@@ -274,6 +274,8 @@ def _queue_duplicates(pairs: list[Pair], job: ImportJob | None) -> None:
             nik_distance=min(p.nik_distance, 16),
             job=job,
             source_row=p.row,
+            probability=p.probability,
+            levels=p.levels,
         )
         for p in pairs
     ]

@@ -47,6 +47,7 @@ from . import names
 # Share of records that are a second entry of someone already registered (import audits of
 # village sheets: 1-3%); only sets the prior, see prior().
 DUPLICATE_SHARE = 0.02
+MIN_RECORDS = 10_000
 # Probability above which a pair is proposed as a possible duplicate.
 THRESHOLD = 0.8
 COLUMNS = ("unique_id", "regency", "nik", "name", "birth_date", "sex")
@@ -401,10 +402,11 @@ def prepare(record: dict, cache: dict | None = None) -> dict:
 
 
 def prior(n_records: int, share: float = DUPLICATE_SHARE) -> float:
-    """Probability that two records drawn at random are one person, for N records."""
-    if n_records < 2:
-        return 0.5
-    return min(0.5, 2 * share / (n_records - 1))
+    """Probability that two records drawn at random are one person, for N records (at least
+    MIN_RECORDS: a handful of rows says nothing about how rare duplicates are, and the u
+    probabilities above describe a regency-sized population)."""
+    n = max(n_records, MIN_RECORDS)
+    return 2 * share / (n - 1)
 
 
 # --- Python scoring (few records) ------------------------------------------------------------
@@ -465,7 +467,7 @@ def levels_by_key() -> dict[str, tuple[Comparison, Level]]:
 # --- Splink ----------------------------------------------------------------------------------
 
 
-def splink_comparisons() -> list:
+def splink_comparisons(term_frequencies: bool = True) -> list:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -484,7 +486,7 @@ def splink_comparisons() -> list:
             else:
                 creator = cll.ElseLevel()
             extra = {}
-            if comparison.tf_column and i == 0:
+            if comparison.tf_column and i == 0 and term_frequencies:
                 extra = {"tf_adjustment_column": comparison.tf_column, "tf_adjustment_weight": 1.0}
             levels.append(
                 creator.configure(
@@ -515,13 +517,15 @@ def blocking_rules() -> list:
 
 
 def settings(n_records: int):
+    """Splink settings for N records. Below MIN_RECORDS the frequency of a name in the data
+    says nothing (two records with one name would make that name "common"): no adjustment."""
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         blocking_rules_to_generate_predictions=blocking_rules(),
-        comparisons=splink_comparisons(),
+        comparisons=splink_comparisons(term_frequencies=n_records >= MIN_RECORDS),
         probability_two_random_records_match=prior(n_records),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,

@@ -3,8 +3,8 @@
 The sample is ~600 generated workers in three regencies of NTB with planted duplicates (a NIK
 typed with one wrong digit, respelled names, a mistyped birth date, one person in three
 registries) and planted look-alikes: twins must not match; a namesake born the same day, same
-sex, is proposed for review in a registry this small (the prior follows the data size: in 600
-records a same-name, same-birthday pair is more likely one person than two).
+sex, is proposed for review in a registry this small (in a registry of this size a same-name,
+same-birthday pair is more likely one person than two).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def test_duckdb_finds_the_planted_duplicates_and_nothing_else():
     assert by_pair[("52.01:p1", "52.03:p1")].nik_level == "nik_birth_exact"
     assert by_pair[NAMESAKE].nik_level == "birth_exact"  # NIK unrelated: the weakest of them
     assert min(m.probability for m in matches) == by_pair[NAMESAKE].probability
-    assert all(0.99 <= m.probability <= 1 for m in matches if m is not by_pair[NAMESAKE])
+    assert all(0.95 <= m.probability <= 1 for m in matches if m is not by_pair[NAMESAKE])
     assert ["52.01:p3", "52.02:p3", "52.03:p3"] in clusters(matches)
     # Within one regency too, when asked: the planted same-regency pair appears.
     everything = pairs(find_duplicates(records, backend="duckdb", across_regencies_only=False))

@@ -73,7 +73,8 @@ def test_the_variant_table_is_data_not_code(tmp_path):
 
 
 def test_prior_follows_the_data_size():
-    assert model.prior(1_000_000) < model.prior(100_000) < model.prior(1_000)
+    assert model.prior(1_000_000) < model.prior(100_000) < model.prior(10_000)
+    assert model.prior(3) == model.prior(model.MIN_RECORDS)  # a few rows are no evidence
     assert model.prior(100_001) == pytest.approx(2 * model.DUPLICATE_SHARE / 100_000)
 
 
