@@ -432,6 +432,8 @@ def write(report: dict) -> None:
         false = " | ".join(f"{r['false_by_negative'][k]} of {r['negatives'][k]}" for k in NEGATIVES)  # fmt: skip
         rows.append(f"| {LABELS[method]} | {r['recall']:.4f} | {r['precision']:.4f} | {r['predicted']:,} | "
                     f"{r['seconds']:.1f} s | {r['peak_mib']:,.0f} MiB | {kinds} | {false} |")  # fmt: skip
+    runs = "; ".join(f"{LABELS[m]} {', '.join(f'{t:.2f}' for t in r['seconds_runs'])} s" for m, r in report["methods"].items())  # fmt: skip
+    rows[1:1] = [f"Runs (wall): {runs}.", ""]
     block = "\n".join(rows) + "\n"
     text = RESULTS.read_text(encoding="utf-8")
     marker = "## Person matching"
