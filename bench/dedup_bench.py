@@ -332,7 +332,9 @@ def worker(method: str, path: str) -> dict:
 
     started = time.perf_counter()
     cpu = time.process_time()
-    records = pq.read_table(path, columns=["unique_id", "regency", "nik", "name", "birth_date", "sex"]).to_pylist()  # fmt: skip
+    table = pq.read_table(path, columns=["unique_id", "regency", "nik", "name", "birth_date", "sex"])  # fmt: skip
+    # The model reads Arrow columns as they are; the other methods take one dict per record.
+    records = table if method == "model" else table.to_pylist()
     pairs = METHODS[method](records)
     return {
         "pairs": sorted(pairs),

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
@@ -532,18 +532,58 @@ def settings(n_records: int):
     )
 
 
-def arrow_table(records: Iterable[dict]):
-    import pyarrow as pa
+def arrow_table(records):
+    """The records with the derived columns, as an Arrow table for Splink: the same values as
+    prepare() gives one record, computed a column at a time (a million rows in seconds).
+    `records`: dicts with COLUMNS, or an Arrow table holding them."""
+    import polars as pl
 
-    cache: dict = {}
-    rows = [prepare(r, cache) for r in records]
-    ids = [r["unique_id"] for r in rows]
-    if len(set(ids)) != len(ids):
+    if hasattr(records, "num_rows"):
+        frame = pl.from_arrow(records)
+    else:
+        records = list(records)
+        frame = pl.DataFrame(
+            {c: [r.get(c) for r in records] for c in COLUMNS}, strict=False, nan_to_null=True
+        )
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"kolom wajib tidak ada: {', '.join(missing)}")
+    if frame["unique_id"].n_unique() != frame.height:
         raise ValueError("unique_id harus unik")
-    cols = {c: [r[c] or None for r in rows] for c in (*COLUMNS, *DERIVED)}
-    for c in DERIVED[1:]:
-        cols[c] = [r[c] for r in rows]  # '' stays '' (the SQL tests for it)
-    return pa.table(cols)
+    birth = pl.col("birth_date")
+    birth = birth.dt.to_string("%Y-%m-%d") if frame.schema["birth_date"] == pl.Date else birth
+    frame = frame.with_columns(
+        pl.col("unique_id").cast(pl.String),
+        pl.col("regency").cast(pl.String),
+        pl.col("nik").cast(pl.String).str.strip_chars().replace("", None),
+        birth.cast(pl.String).replace("", None).alias("birth_date"),
+        pl.col("sex").cast(pl.String).replace("", None),
+        pl.col("name").cast(pl.String).fill_null(""),
+    )
+    day = pl.col("birth_date").str.to_date("%Y-%m-%d", strict=False)
+    frame = frame.with_columns(
+        pl.when((day.dt.day() <= 12) & (day.dt.day() != day.dt.month()))
+        .then(pl.date(day.dt.year(), day.dt.day(), day.dt.month()).dt.to_string("%Y-%m-%d"))
+        .otherwise(None)
+        .alias("birth_swap")
+    )
+    # Names repeat: normalise each distinct spelling once.
+    spellings = frame["name"].unique().to_list()
+    table = names.table()
+    normal = [names.normalise(n, table) for n in spellings]
+    lookup = pl.DataFrame(
+        {
+            "name": spellings,
+            "name_core": [n.core for n in normal],
+            "name_first": [n.first for n in normal],
+            "name_last": [n.last for n in normal],
+            "name_rest": [n.rest for n in normal],
+            "name_sorted": [n.sorted for n in normal],
+            "name_first_raw": [n.first_raw for n in normal],
+        }
+    )
+    frame = frame.join(lookup, on="name", how="left", maintain_order="left")
+    return frame.select(*COLUMNS, *DERIVED).to_arrow()
 
 
 def duckdb_api(threads: int = 2, memory_limit: str | None = None):
@@ -580,10 +620,11 @@ def predict(
     n_records: int | None = None,
 ) -> list[Prediction]:
     """Pairs scored at or above `threshold`, most probable first. `records`: dicts with COLUMNS,
-    or an Arrow table from arrow_table()."""
+    or an Arrow table with COLUMNS (with or without the derived ones of arrow_table())."""
     from splink import Linker
 
-    table = records if hasattr(records, "num_rows") else arrow_table(records)
+    prepared = hasattr(records, "num_rows") and "name_core" in records.column_names
+    table = records if prepared else arrow_table(records)
     n = n_records or table.num_rows
     if n < 2:
         return []

@@ -155,3 +155,30 @@ def test_splink_and_python_put_every_pair_in_the_same_level():
     pairs = {(p.left, p.right) for p in predicted}
     for dup in DUPLICATES.values():
         assert tuple(sorted((dup["unique_id"], "o"))) in pairs
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "nik": st.one_of(niks, st.just(""), st.just(" 5203070907840012 ")),
+                "name": st.one_of(
+                    st.text(max_size=20), st.sampled_from(["Bq. Nur Aini", "H. M. Saleh"])
+                ),  # fmt: skip
+                "birth_date": st.one_of(
+                    st.dates(dt.date(1940, 1, 1), dt.date(2010, 12, 31)), st.just("")
+                ),  # fmt: skip
+                "sex": st.sampled_from(["L", "P", ""]),
+            }
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_column_table_holds_what_prepare_gives_each_record(rows):
+    records = [{"unique_id": str(i), "regency": "52.03", **r} for i, r in enumerate(rows)]
+    table = model.arrow_table(records).to_pylist()
+    for record, row in zip(records, table, strict=True):
+        expected = model.prepare(record)
+        for column in (*model.COLUMNS, *model.DERIVED):
+            assert (row[column] or "") == (expected[column] or ""), column
