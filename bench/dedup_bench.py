@@ -435,7 +435,7 @@ def write(report: dict) -> None:
         rows.append(f"| {LABELS[method]} | {r['recall']:.4f} | {r['precision']:.4f} | {r['predicted']:,} | "
                     f"{r['seconds']:.1f} s | {r['peak_mib']:,.0f} MiB | {kinds} | {false} |")  # fmt: skip
     runs = "; ".join(f"{LABELS[m]} {', '.join(f'{t:.2f}' for t in r['seconds_runs'])} s" for m, r in report["methods"].items())  # fmt: skip
-    rows[1:1] = [f"Runs (wall): {runs}.", ""]
+    rows[2:2] = [f"Runs (wall): {runs}.", ""]
     block = "\n".join(rows) + "\n"
     text = RESULTS.read_text(encoding="utf-8")
     marker = "## Person matching"
