@@ -131,6 +131,10 @@ def undo_merge(record: WorkerMerge, user) -> Worker:
         raise ReviewError("Hanya admin kabupaten yang dapat membatalkan penggabungan.")
     if record.undone_at:
         raise ReviewError("Penggabungan ini sudah dibatalkan.")
+    if record.kept_id is None:
+        raise ReviewError(
+            "Data yang dipertahankan sudah dihapus; penggabungan tidak dapat dibatalkan."
+        )
     keep = Worker.objects.select_for_update().get(pk=record.kept_id)
     restored = Worker(**record.removed_data)
     restored._change_reason = f"penggabungan ke pekerja #{keep.pk} dibatalkan"

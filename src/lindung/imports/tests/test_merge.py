@@ -137,3 +137,15 @@ def test_cross_regency_pairs_reach_both_regencies_admins(client, users):
     # An officer of a village that holds neither sees nothing.
     client.force_login(testing.make_user(Role.OPERATOR_DESA, testing.VILLAGE_B))
     assert "Sahnun" not in client.get(reverse("imports:duplicates")).content.decode()
+
+
+def test_undo_is_refused_when_the_kept_worker_is_gone(users):
+    kept, _ = twin_entries()
+    find_duplicates(testing.REGENCY)
+    merge_into_match(PossibleDuplicate.objects.get(), users[Role.ADMIN_KABUPATEN])
+    record = WorkerMerge.objects.get()
+    PossibleDuplicate.objects.all().delete()  # the pair goes with the kept worker's deletion
+    Worker.objects.filter(pk=kept.pk).delete()
+    record = WorkerMerge(pk=None, removed_id=record.removed_id, removed_data=record.removed_data)
+    with pytest.raises(ReviewError, match="sudah dihapus"):
+        undo_merge(record, users[Role.ADMIN_KABUPATEN])
