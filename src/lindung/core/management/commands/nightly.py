@@ -8,6 +8,7 @@ STEPS = (
     ("coverage_refresh", "Hitung ulang cakupan"),
     ("recover_jobs", "Pekerjaan latar belakang yang terhenti (impor, laporan, skenario)"),
     ("purge_files", "Hapus berkas impor dan laporan yang lewat masa simpan"),
+    ("find_duplicates", "Kemungkinan duplikat di tiap kabupaten (antardesa)"),
     ("warm_figures", "Hitung angka beranda dan daftar kerja hari ini"),
     ("backup", "Cadangan basis data"),
 )
@@ -16,7 +17,8 @@ STEPS = (
 class Command(BaseCommand):
     help = (
         "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, pekerjaan terhenti, "
-        "berkas lewat masa simpan, angka halaman hari ini, cadangan. Jalankan tiap hari."
+        "berkas lewat masa simpan, kemungkinan duplikat, angka halaman hari ini, cadangan. "
+        "Jalankan tiap hari."
     )
 
     def add_arguments(self, parser):
