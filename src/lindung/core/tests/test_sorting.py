@@ -42,7 +42,9 @@ def test_worker_list_sorts_by_the_clicked_column(client, users):
     assert 'href="?urut=-nama"' in html and 'aria-sort="ascending"' in html
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=st.text(max_size=20))
 def test_no_sort_value_breaks_the_lists(client, users, value):
     client.force_login(users[Role.CAMAT])
