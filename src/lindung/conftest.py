@@ -3,8 +3,14 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from lindung.core import testing
+
+# Examples are checked for what they produce, not how fast: on a shared 2-core machine one page
+# render can exceed hypothesis's default 200 ms deadline and fail an unrelated test.
+hypothesis_settings.register_profile("lindung", deadline=None)
+hypothesis_settings.load_profile("lindung")
 
 
 @pytest.hookimpl(trylast=True)
