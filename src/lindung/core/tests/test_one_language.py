@@ -2,6 +2,7 @@
 no complete English catalogue exists (a mix of both was served before)."""
 
 import pytest
+from django.urls import reverse
 
 
 @pytest.mark.parametrize("accept", ["en", "en-US,en;q=0.9", "nl, en;q=0.5"])
@@ -9,10 +10,13 @@ def test_accept_language_never_switches_the_language(client, users, accept):
     client.force_login(users["admin_kabupaten"])
     body = client.get("/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
     assert '<html lang="id">' in body
-    # Django's own catalogue (the admin's login page): Indonesian, not English.
-    body = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    # Django's own catalogue (a form's required-field message): Indonesian, not English.
+    body = client.post(
+        reverse("accounts:password_change"), {}, HTTP_ACCEPT_LANGUAGE=accept
+    ).content.decode()
     assert '<html lang="id"' in body
-    assert "Log in" not in body and "Masuk" in body
+    assert "This field is required" not in body
+    assert "Bidang ini tidak boleh kosong" in body
 
 
 def test_no_language_switch_url(client, db):
