@@ -131,8 +131,9 @@ def _check_text(data: bytes, max_rows: int) -> None:
             "Unggah berkas XLSX, XLS, ODS atau CSV asli."
         )
     decode_text(data)  # the whole file: NUL bytes or bad bytes further down
-    # Counting line ends is cheap; a parser would first build every row.
-    if data.count(b"\n") > max_rows + 100:
+    # Counting lines is cheap; a parser would first build every row. One line is the header.
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines > max_rows + 1:
         raise SpreadsheetError(f"Berkas terlalu besar: lebih dari {_dotted(max_rows)} baris.")
 
 
