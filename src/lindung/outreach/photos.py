@@ -68,10 +68,13 @@ def check_photo(upload) -> CheckedPhoto:
         )
     fmt, content_type, ext = found
     size = _pixel_size(content)
-    if size and size[0] * size[1] > MAX_PIXELS:
+    if size is None or size[0] * size[1] > MAX_PIXELS:
+        limit = MAX_PIXELS // 1_000_000
         raise ValidationError(
-            _("Foto terlalu besar: %(w)s x %(h)s piksel (maksimal %(max)s juta piksel).")
-            % {"w": _count(size[0]), "h": _count(size[1]), "max": MAX_PIXELS // 1_000_000},
+            _("Foto terlalu besar: lebih dari %(max)s juta piksel.") % {"max": limit}
+            if size is None
+            else _("Foto terlalu besar: %(w)s x %(h)s piksel (maksimal %(max)s juta piksel).")
+            % {"w": _count(size[0]), "h": _count(size[1]), "max": limit},
             code="photo_too_many_pixels",
         )
     if not _parses_in_child(content, fmt):
@@ -110,14 +113,17 @@ def _has_passenger(content: bytes, fmt: str) -> bool:
 
 
 def _pixel_size(content: bytes) -> tuple[int, int] | None:
-    """Width and height from the header only (Pillow reads no pixels in open())."""
+    """Width and height from the header only (Pillow reads no pixels in open()); None when
+    Pillow itself calls it a decompression bomb, (0, 0) when it is no image at all."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(content)) as image:
             return image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
         return None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return 0, 0
 
 
 def _parses_in_child(content: bytes, fmt: str) -> bool:
