@@ -36,6 +36,11 @@ class ReaderCrashed(RuntimeError):
 _context = None
 
 
+def preload(*modules: str) -> None:
+    """Also import these in the fork server (apps call this from ready(), before first use)."""
+    PRELOAD.extend(m for m in modules if m not in PRELOAD)
+
+
 def _ctx():
     global _context
     if _context is None:

