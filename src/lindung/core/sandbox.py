@@ -19,7 +19,7 @@ from django.conf import settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MEMORY_MB = 3072  # address space of the reader child (a 1M-row worker list needs ~1.5 GB)
+DEFAULT_MEMORY_MB = 4096  # address space of the reader child (settings.LINDUNG_READER_MEMORY_MB)
 DEFAULT_TIMEOUT = 600.0  # seconds
 # Imported once by the fork server so that each reader child starts in milliseconds.
 PRELOAD = ["polars", "python_calamine", "defusedxml.ElementTree", "lindung.core.filesafety"]
