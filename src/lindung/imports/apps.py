@@ -14,7 +14,7 @@ class ImportsConfig(AppConfig):
         from .retention import purge_files
 
         jobqueue.register("imports", "lindung.imports.jobs")
-        sandbox.preload("lindung.imports.readers")  # reader children start without importing
+        sandbox.preload("lindung.imports.sheets")  # reader children start without importing
         retention.register("imports", "berkas impor", purge_files)
 
         editors = frozenset(str(r) for r in EDITOR_ROLES)
