@@ -56,11 +56,11 @@ def read_workbook(name: str, data: bytes) -> Workbook:
     """All the worker sheets of a file; raises FileProblem like `read_table`. Checked by the
     upload guard, then read in the memory-limited child like `read_table`."""
     kind = filesafety.check_upload(name, data, max_rows=MAX_ROWS)
-    return filesafety.read_guarded(read_checked_workbook, kind, data)
+    return filesafety.read_guarded(read_checked_workbook, kind, data, MAX_ROWS)
 
 
-def read_checked_workbook(kind: str, data: bytes) -> Workbook:
-    """The reader proper (run in the child)."""
+def read_checked_workbook(kind: str, data: bytes, max_rows: int = MAX_ROWS) -> Workbook:
+    """The reader proper (run in the child; the row limit comes along from the caller)."""
     primary = read_checked(kind, data)
     if primary.kind != "sheet":
         return Workbook([primary])
@@ -87,9 +87,9 @@ def read_checked_workbook(kind: str, data: bytes) -> Workbook:
             # Rows are counted before they become Python lists: the file's limit holds for
             # all its sheets together.
             total_rows += sheet.total_height
-            if total_rows > MAX_ROWS + HEADER_SCAN_ROWS:
+            if total_rows > max_rows + HEADER_SCAN_ROWS:
                 raise FileProblem(
-                    f"Berkas terlalu besar: lebih dari {MAX_ROWS:,} baris.".replace(",", ".")
+                    f"Berkas terlalu besar: lebih dari {max_rows:,} baris.".replace(",", ".")
                 )
             rows = sheet.to_python(skip_empty_area=False)
         except FileProblem:
