@@ -52,6 +52,11 @@ DOCTYPE = (
     "Berkas ditolak: lembar kerja berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak pernah "
     "dibuat Excel atau LibreOffice. Buka dan simpan ulang berkas, lalu unggah lagi."
 )
+NUL_BYTES = (
+    "Berkas CSV berisi byte NUL (karakter kosong) yang tidak ada di teks biasa: berkas rusak "
+    "atau bukan CSV. Buka di Excel/LibreOffice, simpan ulang sebagai 'CSV UTF-8', lalu "
+    "unggah lagi."
+)
 CRASHED = (
     "Berkas ditolak: membacanya memerlukan memori atau waktu melebihi batas aman "
     "(berkas rusak atau sengaja dibuat berbahaya). Buka di Excel/LibreOffice, simpan ulang "
@@ -97,11 +102,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             "'CSV UTF-8 (dipisah koma)' lalu unggah lagi."
         )
     if b"\x00" in data:
-        raise SpreadsheetError(
-            "Berkas CSV berisi byte NUL (karakter kosong) yang tidak ada di teks biasa: berkas "
-            "rusak atau bukan CSV. Buka di Excel/LibreOffice, simpan ulang sebagai "
-            "'CSV UTF-8', lalu unggah lagi."
-        )
+        raise SpreadsheetError(NUL_BYTES)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -130,7 +131,8 @@ def _check_text(data: bytes, max_rows: int) -> None:
             "Berkas ini bukan CSV atau lembar kerja: isinya data biner. "
             "Unggah berkas XLSX, XLS, ODS atau CSV asli."
         )
-    decode_text(data)  # the whole file: NUL bytes or bad bytes further down
+    if b"\x00" in data:  # further down than the sample (decoding the rest is the reader's job)
+        raise SpreadsheetError(NUL_BYTES)
     # Counting lines is cheap; a parser would first build every row. One line is the header.
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if lines > max_rows + 1:

@@ -102,3 +102,11 @@ def test_utf16_is_named_as_such(text, encoding):
 @given(TEXT)
 def test_plain_text_is_never_refused(text):
     assert filesafety.decode_text(text.encode())[0] == text
+
+
+def test_nul_byte_far_down_a_csv_is_named_too():
+    data = ("NIK,Nama\n" + "5203071403850001,Budi\n" * 5000).encode() + b"\x00\n"
+    assert len(data) > 65536  # past the sample the guard decodes
+    with pytest.raises(filesafety.SpreadsheetError) as info:
+        filesafety.check_upload("daftar.csv", data)
+    assert "byte NUL" in str(info.value)
