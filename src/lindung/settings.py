@@ -220,6 +220,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LINDUNG_MAX_UPLOAD_BYTES = int(os.environ.get("LINDUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
+# Address space of the child process that reads an uploaded spreadsheet or photo (core.sandbox).
+LINDUNG_READER_MEMORY_MB = int(os.environ.get("LINDUNG_READER_MEMORY_MB", 4096))
 # Uploaded lists and generated reports hold personal data: `lindung nightly` deletes the files
 # of finished jobs this many days after their last change (the job records stay).
 LINDUNG_FILE_RETENTION_DAYS = int(os.environ.get("LINDUNG_FILE_RETENTION_DAYS", 30))

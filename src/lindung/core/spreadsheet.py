@@ -8,53 +8,42 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+
+from . import filesafety
+from .filesafety import SpreadsheetError
+
+__all__ = ["SpreadsheetError", "read_rows", "read_table"]
 
 MAX_ROWS = 200_000
 
 
-class SpreadsheetError(ValueError):
-    """A file that cannot be read as a table; the message is for the user."""
-
-
-def decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SpreadsheetError(
-        "Berkas CSV tidak dapat dibaca: gunakan encoding UTF-8 atau Windows-1252."
-    )
-
-
 def read_rows(name: str, data: bytes) -> list[list[str]]:
-    """All rows as lists of strings (header first)."""
-    suffix = Path(name).suffix.lower()
-    if suffix in {".csv", ".txt"}:
-        text = decode_text(data)
-        if "\x00" in text:
-            raise SpreadsheetError("Berkas ini bukan CSV yang valid (berisi data biner).")
+    """All rows as lists of strings (header first): checked by the upload guard, then read in
+    a memory-limited child process."""
+    kind = filesafety.check_upload(name, data, max_rows=MAX_ROWS)
+    return filesafety.read_guarded(_read_rows, kind, data)
+
+
+def _read_rows(kind: str, data: bytes) -> list[list[str]]:
+    if kind == "text":
+        text, _encoding = filesafety.decode_text(data)
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
             delimiter = dialect.delimiter
         except csv.Error:
             delimiter = ","
         return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook
 
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = book.get_sheet_by_index(0)
-            rows = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:  # calamine raises several types for damaged files
-            raise SpreadsheetError(
-                "Berkas tidak dapat dibuka sebagai lembar kerja Excel/ODS. "
-                "Pastikan berkas tidak rusak dan bukan berkas lain yang diganti namanya."
-            ) from exc
-        return [[_cell_text(v) for v in row] for row in rows]
-    raise SpreadsheetError("Format berkas tidak didukung. Gunakan XLSX, XLS, ODS atau CSV.")
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = book.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise SpreadsheetError(filesafety.NOT_A_SHEET) from exc
+    if len(rows) > MAX_ROWS + 100:
+        raise SpreadsheetError(f"Berkas terlalu besar: lebih dari {MAX_ROWS} baris.")
+    return [[_cell_text(v) for v in row] for row in rows]
 
 
 def _cell_text(value) -> str:

@@ -8,12 +8,13 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.accounts.models import EDITOR_ROLES
-        from lindung.core import jobqueue, retention
+        from lindung.core import jobqueue, retention, sandbox
         from lindung.core.navigation import NavItem, register
 
         from .retention import purge_files
 
         jobqueue.register("imports", "lindung.imports.jobs")
+        sandbox.preload("lindung.imports.sheets")  # reader children start without importing
         retention.register("imports", "berkas impor", purge_files)
 
         editors = frozenset(str(r) for r in EDITOR_ROLES)

@@ -12,9 +12,12 @@ web process while the import runs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -32,7 +35,11 @@ from .services import run_import
 
 log = logging.getLogger(__name__)
 PREVIEW_LIMIT = 1000  # problems kept in the database; the full list is in the result file
-STALE_AFTER = jobqueue.STALE_AFTER  # seconds without progress before a running job is dead
+# A running job touches its pulse file every PULSE_EVERY s (a thread, also while a reader or
+# the commit is busy); one silent for STALE_AFTER s lost its worker (kill -9, out of memory).
+PULSE_EVERY = 10.0
+STALE_AFTER = 60
+WAITING_STALE_AFTER = jobqueue.STALE_AFTER  # queued without any worker to run it
 KIND = "imports"
 # Redis list of job ids: RPUSH by launch(), BLPOP by run_jobs.
 QUEUE_KEY = jobqueue.KEY_PREFIX + KIND
@@ -68,6 +75,41 @@ class FileProgress:
             json.dumps({"stage": stage, "done": done, "total": total, "at": time.time()})
         )
         tmp.replace(self.path)
+
+
+def pulse_path(job_id: int) -> Path:
+    return _dir("pulse") / str(job_id)
+
+
+class Pulse:
+    """Touches the job's pulse file every PULSE_EVERY s while the job runs in this process."""
+
+    def __init__(self, job_id: int):
+        self.path, self.stopped = pulse_path(job_id), threading.Event()
+        self.thread = threading.Thread(target=self._loop, name=f"pulse-{job_id}", daemon=True)
+
+    def __enter__(self) -> Pulse:
+        self.path.touch()
+        self.thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self.stopped.wait(PULSE_EVERY):
+            try:
+                self.path.touch()
+            except OSError as exc:
+                log.warning("import pulse not written: %s", exc)
+
+    def __exit__(self, *exc) -> None:
+        self.stopped.set()
+        self.path.unlink(missing_ok=True)
+
+
+def last_sign_of_life(job: ImportJob) -> float:
+    seen = [job.updated_at.timestamp(), read_progress(job.pk).get("at") or 0]
+    with contextlib.suppress(OSError):
+        seen.append(os.stat(pulse_path(job.pk)).st_mtime)
+    return max(seen)
 
 
 def read_progress(job_id: int) -> dict:
@@ -109,6 +151,12 @@ def process(job_id: int) -> ImportJob | None:
     job = _claim(job_id)
     if job is None:
         return None
+    with Pulse(job.pk):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> ImportJob:
+    job_id = job.pk
     committing = job.status == ImportJob.Status.COMMITTING
     try:
         with job.file.open("rb") as handle:
@@ -196,19 +244,17 @@ def full_result(job_id: int) -> dict:
 
 
 def recover_stale(now: float | None = None, *, waiting: bool = False) -> int:
-    """Mark jobs whose worker died (no progress for STALE_AFTER) as failed; data is unchanged.
+    """Mark jobs whose worker died (no sign of life for STALE_AFTER) as failed; data is unchanged.
 
-    With `waiting`, also jobs queued for longer than that (only when no worker will run them).
+    With `waiting`, also jobs queued for longer than WAITING_STALE_AFTER (only when no worker
+    will run them).
     """
     now = now or time.time()
-    count = 0
-    for job in ImportJob.objects.filter(status__in=ImportJob.RUNNING):
-        seen = read_progress(job.pk).get("at") or job.updated_at.timestamp()
-        if now - seen > STALE_AFTER:
-            _fail(job, "Proses impor terhenti di tengah jalan; database tidak berubah. Ulangi.")
-            count += 1
+    count = sum(
+        recover_if_dead(job, now) for job in ImportJob.objects.filter(status__in=ImportJob.RUNNING)
+    )
     if waiting:
-        cutoff = dt.datetime.fromtimestamp(now - STALE_AFTER, tz=dt.UTC)
+        cutoff = dt.datetime.fromtimestamp(now - WAITING_STALE_AFTER, tz=dt.UTC)
         count += ImportJob.objects.filter(
             status__in=ImportJob.WAITING, updated_at__lt=cutoff
         ).update(
@@ -217,6 +263,21 @@ def recover_stale(now: float | None = None, *, waiting: bool = False) -> int:
             updated_at=timezone.now(),
         )
     return count
+
+
+def recover_if_dead(job: ImportJob, now: float | None = None) -> bool:
+    """Fail one running job whose worker stopped giving signs of life (pages call this, so a
+    job of a web process that died is failed even when no `run_jobs` worker sweeps)."""
+    if job.status not in ImportJob.RUNNING:
+        return False
+    if (now or time.time()) - last_sign_of_life(job) <= STALE_AFTER:
+        return False
+    updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+        status=ImportJob.Status.FAILED,
+        message="Proses impor terhenti di tengah jalan; database tidak berubah. Ulangi.",
+        updated_at=timezone.now(),
+    )
+    return bool(updated)
 
 
 def waiting() -> list:

@@ -2,8 +2,8 @@
 
 Every sheet holding a worker list is imported; the others (notes, recap and pivot tables,
 empty or hidden sheets) are left out and named, so the operator sees what was not read.
-`read_table` (readers.py) first checks the file as a whole and picks the best sheet; this
-module only adds the other sheets of the same workbook.
+`read_checked` (readers.py) picks the best sheet; this module adds the other sheets of the
+same workbook, in the same reader child.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from lindung.core import filesafety
+
 from .columns import guess_mapping, header_key
-from .readers import HEADER_SCAN_ROWS, MAX_ROWS, FileProblem, Table, read_table, sheet_table
+from .readers import HEADER_SCAN_ROWS, MAX_ROWS, FileProblem, Table, read_checked, sheet_table
 
 MAX_SHEETS = 300  # a regency compilation has one sheet per village (up to ~250)
 # Why a sheet was left out, in the preview's words.
@@ -51,8 +53,15 @@ def is_worker_sheet(table: Table, primary: Table) -> bool:
 
 
 def read_workbook(name: str, data: bytes) -> Workbook:
-    """All the worker sheets of a file; raises FileProblem like `read_table`."""
-    primary = read_table(name, data)
+    """All the worker sheets of a file; raises FileProblem like `read_table`. Checked by the
+    upload guard, then read in the memory-limited child like `read_table`."""
+    kind = filesafety.check_upload(name, data, max_rows=MAX_ROWS)
+    return filesafety.read_guarded(read_checked_workbook, kind, data, MAX_ROWS)
+
+
+def read_checked_workbook(kind: str, data: bytes, max_rows: int = MAX_ROWS) -> Workbook:
+    """The reader proper (run in the child; the row limit comes along from the caller)."""
+    primary = read_checked(kind, data)
     if primary.kind != "sheet":
         return Workbook([primary])
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -78,9 +87,9 @@ def read_workbook(name: str, data: bytes) -> Workbook:
             # Rows are counted before they become Python lists: the file's limit holds for
             # all its sheets together.
             total_rows += sheet.total_height
-            if total_rows > MAX_ROWS + HEADER_SCAN_ROWS:
+            if total_rows > max_rows + HEADER_SCAN_ROWS:
                 raise FileProblem(
-                    f"Berkas terlalu besar: lebih dari {MAX_ROWS:,} baris.".replace(",", ".")
+                    f"Berkas terlalu besar: lebih dari {max_rows:,} baris.".replace(",", ".")
                 )
             rows = sheet.to_python(skip_empty_area=False)
         except FileProblem:

@@ -77,6 +77,8 @@ def _progress_context(job: ImportJob) -> dict:
 @login_required
 def detail(request, pk: int):
     job = _job(request, pk)
+    if jobs.recover_if_dead(job):
+        job.refresh_from_db()
     context = _progress_context(job)
     if job.status == ImportJob.Status.NEEDS_MAPPING:
         return redirect("imports:mapping", pk=job.pk)
@@ -99,6 +101,8 @@ def detail(request, pk: int):
 @login_required
 def progress(request, pk: int):
     job = _job(request, pk)
+    if jobs.recover_if_dead(job):
+        job.refresh_from_db()
     response = render(request, "imports/_progress.html", _progress_context(job))
     if not job.is_running:
         response["HX-Refresh"] = "true"  # status changed: reload the full page once

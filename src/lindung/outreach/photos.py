@@ -7,6 +7,7 @@ first bytes (magic numbers) and Pillow must be able to parse the whole image as 
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -66,13 +67,73 @@ def check_photo(upload) -> CheckedPhoto:
             code="photo_type",
         )
     fmt, content_type, ext = found
-    if not _pillow_parses(content, fmt):
+    size = _pixel_size(content)
+    if size is None or size[0] * size[1] > MAX_PIXELS:
+        limit = MAX_PIXELS // 1_000_000
+        raise ValidationError(
+            _("Foto terlalu besar: lebih dari %(max)s juta piksel.") % {"max": limit}
+            if size is None
+            else _("Foto terlalu besar: %(w)s x %(h)s piksel (maksimal %(max)s juta piksel).")
+            % {"w": _count(size[0]), "h": _count(size[1]), "max": limit},
+            code="photo_too_many_pixels",
+        )
+    if not _parses_in_child(content, fmt):
         raise ValidationError(
             _("Berkas bukan gambar %(fmt)s yang utuh (rusak atau hanya menyamar sebagai foto).")
             % {"fmt": fmt},
             code="photo_corrupt",
         )
+    if _has_passenger(content, fmt):
+        raise ValidationError(
+            _(
+                "Berkas ditolak: selain gambar %(fmt)s, berkas ini membawa data lain (skrip, "
+                "halaman web atau arsip). Unggah foto asli dari kamera atau ponsel."
+            )
+            % {"fmt": fmt},
+            code="photo_polyglot",
+        )
     return CheckedPhoto(content=content, content_type=content_type, extension=ext)
+
+
+# A 50-megapixel phone photo decodes to 150 MB; more is a decompression bomb, not a photo.
+MAX_PIXELS = 60_000_000
+_PASSENGERS = re.compile(rb"<script|<html|<\?php|<svg|<iframe|PK\x03\x04", re.IGNORECASE)
+_END = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}
+
+
+def _has_passenger(content: bytes, fmt: str) -> bool:
+    """A polyglot: markup or an archive inside the image, or bytes after its end marker."""
+    if _PASSENGERS.search(content):
+        return True
+    end = _END.get(fmt)
+    if end is not None:
+        return not content.rstrip(b"\x00\r\n ").endswith(end)
+    # WebP: the RIFF header states the file length.
+    return int.from_bytes(content[4:8], "little") + 8 < len(content.rstrip(b"\x00"))
+
+
+def _pixel_size(content: bytes) -> tuple[int, int] | None:
+    """Width and height from the header only (Pillow reads no pixels in open()); None when
+    Pillow itself calls it a decompression bomb, (0, 0) when it is no image at all."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            return image.size
+    except Image.DecompressionBombError:
+        return None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return 0, 0
+
+
+def _parses_in_child(content: bytes, fmt: str) -> bool:
+    """Decode the pixels in a memory-limited child process: a decoder bug refuses the photo."""
+    from lindung.core.sandbox import ReaderCrashed, run
+
+    try:
+        return run(_pillow_parses, content, fmt)
+    except ReaderCrashed:
+        return False
 
 
 def _pillow_parses(content: bytes, fmt: str) -> bool:
@@ -93,3 +154,7 @@ def _pillow_parses(content: bytes, fmt: str) -> bool:
 
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f}".replace(".", ",").replace(",0", "")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
