@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lindung.outreach",
     "lindung.claims",
     "lindung.coverage",
+    "lindung.tallies",
     "lindung.exchange",
     "lindung.api",
     "lindung.national",

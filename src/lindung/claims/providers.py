@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
+from lindung.tallies.entries import DEAD_NO_CLAIM
+from lindung.tallies.services import area_for, total
 from lindung.workers.nik import mask_nik
 
 from .deceased import deceased_without_claim, followup_days
@@ -18,7 +20,7 @@ ROWS = 10
 def home_cards(user, area) -> list[dict]:
     if area is None:
         return []
-    count = deceased_without_claim(user, area.code).count()
+    count = _count(user, area.code)
     url = reverse("claims:deceased")
     if area.code != (user.scope_code or area.code):
         url += f"?wilayah={area.code}"
@@ -31,6 +33,13 @@ def home_cards(user, area) -> list[dict]:
             % {"d": followup_days(dt.date.today())},
         }
     ]
+
+
+def _count(user, area_code: str | None, today: dt.date | None = None) -> int:
+    """deceased_without_claim(...).count(), from the per-village tallies."""
+    today = today or dt.date.today()
+    cutoff = today - dt.timedelta(days=followup_days(today))
+    return total(area_for(user, area_code), DEAD_NO_CLAIM, until=cutoff)
 
 
 def _section(user, key: str, title: str, area_code: str | None, more_url: str) -> dict:
@@ -55,7 +64,7 @@ def _section(user, key: str, title: str, area_code: str | None, more_url: str) -
         "key": key,
         "title": title,
         "hint": _("Terlindungi pada tanggal meninggal, tetapi belum ada klaim JKM/JKK."),
-        "count": qs.count(),
+        "count": _count(user, area_code, today),
         "rows": rows,
         "more_url": more_url,
     }

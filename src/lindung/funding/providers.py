@@ -36,6 +36,14 @@ def home_cards(user, area) -> list[dict]:
     ]
 
 
+def due_count(user, area, year: int) -> int:
+    """renewal.due_for_renewal(...).count(), from the per-village tallies."""
+    from lindung.tallies.entries import HORIZON
+    from lindung.tallies.services import area_for, total
+
+    return total(area_for(user, area), HORIZON, before=dt.date(year, 1, 1))
+
+
 def worklist_sections(user, area) -> list[dict]:
     from lindung.enrollment.models import Membership
 
@@ -46,7 +54,7 @@ def worklist_sections(user, area) -> list[dict]:
     if area is not None:
         qs = in_area(qs, area.code)
     due = renewal.due_for_renewal(qs, year)
-    count = due.count()
+    count = due_count(user, area, year)
     if not count:
         return []
     rows = [

@@ -23,6 +23,7 @@ from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
 from lindung.core.formatting import format_rupiah
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
+from lindung.tallies.signals import track as track_tallies
 
 from .models import (
     LIVE_STATUSES,
@@ -320,7 +321,8 @@ def commit_many(
             )
             for p in planned
         ]
-        created = Commitment.objects.bulk_create(rows, batch_size=2000)
+        with track_tallies(p.membership.pk for p in planned):  # bulk_create sends no signals
+            created = Commitment.objects.bulk_create(rows, batch_size=2000)
         locked.allocated += total
         locked.save(update_fields=["allocated", "updated_at"])
     source.refresh_from_db()

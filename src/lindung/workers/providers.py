@@ -8,6 +8,9 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import area_q, scoped
 from lindung.core.formatting import format_number
+from lindung.tallies import entries as tally
+from lindung.tallies.services import area_for
+from lindung.tallies.services import total as tally_total
 
 from .models import Worker
 from .selectors import needing_verification
@@ -23,9 +26,9 @@ def _in_area(user, area):
 def home_cards(user, area) -> list[dict]:
     if area is None:
         return []
-    qs = _in_area(user, area)
-    total = qs.count()
-    flagged = needing_verification(qs).count()
+    code = area_for(user, area)
+    total = tally_total(code, tally.WORKERS)
+    flagged = tally_total(code, tally.WORKERS_FLAGGED)
     note = _("%(n)s perlu verifikasi") % {"n": format_number(flagged)} if flagged else ""
     url = reverse("workers:list")
     if area.level >= 3:
@@ -46,7 +49,7 @@ def verification_worklist(user, area) -> list[dict]:
     if area is None:
         return []
     qs = needing_verification(_in_area(user, area)).select_related("village")
-    count = qs.count()
+    count = tally_total(area_for(user, area), tally.WORKERS_FLAGGED)
     rows = [
         {
             "label": w.name,
