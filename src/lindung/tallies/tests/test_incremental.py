@@ -257,3 +257,20 @@ def test_a_write_touches_only_its_village(lotim):
     assert list(VillageTally.objects.exclude(village_id=A).values_list("pk", "count")) == others
     assert total(A, tally.EXPIRES, since=D(2026, 12, 31), until=D(2026, 12, 31)) == 1
     assert total(A, tally.EXPIRES, since=D(2025, 12, 31), until=D(2025, 12, 31)) == 0
+
+
+def test_payment_moves_the_paid_until_day(lotim, users):
+    """record_payment() sets paid_until with QuerySet.update: the payment's signal follows it."""
+    m = Membership.objects.create(
+        worker=testing.make_worker(A),
+        village_id=A,
+        status="aktif",
+        declared_income=1_000_000,
+        coverage_start=D(2025, 1, 1),
+        paid_until=D(2025, 12, 31),
+    )
+    enrollment.record_payment(m, months=3, paid_on=D(2026, 1, 5), by=users["admin_kabupaten"])
+    m.refresh_from_db()
+    assert total(A, tally.EXPIRES, since=m.paid_until, until=m.paid_until) == 1
+    assert total(A, tally.EXPIRES, until=D(2025, 12, 31)) == 0
+    assert stored() == recount()
