@@ -30,4 +30,5 @@ def test_nightly_runs_every_step(tmp_path, settings):
     assert list((tmp_path / "backup").glob("*.dump"))
     assert "berkas impor: 0 pekerjaan" in out.getvalue()  # the retention step ran
     assert "Angka dihitung untuk 1 pengguna" in out.getvalue()  # the warm-up step ran
+    assert "Rekap per desa dihitung ulang" in out.getvalue()  # the tallies' safety net ran
     assert "Pekerjaan malam selesai." in out.getvalue()

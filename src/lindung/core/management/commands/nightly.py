@@ -1,10 +1,12 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-# Order matters: statuses first (lapses), then the coverage figures that count them, the day's
-# page figures once every write is done, then a backup of the finished state.
+# Order matters: statuses first (lapses), then the village tallies and coverage figures that
+# count them, the day's page figures once every write is done, then a backup of the finished
+# state.
 STEPS = (
     ("apply_lapse_rules", "Status menunggak/berakhir"),
+    ("tallies_rebuild", "Hitung ulang rekap per desa (pengaman; tiap perubahan sudah mencatatnya)"),
     ("coverage_refresh", "Hitung ulang cakupan"),
     ("recover_jobs", "Pekerjaan latar belakang yang terhenti (impor, laporan, skenario)"),
     ("purge_files", "Hapus berkas impor dan laporan yang lewat masa simpan"),
