@@ -274,3 +274,38 @@ def test_payment_moves_the_paid_until_day(lotim, users):
     assert total(A, tally.EXPIRES, since=m.paid_until, until=m.paid_until) == 1
     assert total(A, tally.EXPIRES, until=D(2025, 12, 31)) == 0
     assert stored() == recount()
+
+
+def test_renewal_section_counts_and_rows(lotim, users):
+    """The funding worklist counts every member due and lists the longest-uncovered first."""
+    from lindung.areas.models import Area
+    from lindung.funding.providers import worklist_sections
+
+    today = dt.date.today()
+    old = today.replace(year=today.year - 2, month=1, day=31)
+    due = []
+    for village, paid in ((A, old), (B, today.replace(month=1, day=1)), (A2, None)):
+        m = Membership.objects.create(
+            worker=testing.make_worker(village),
+            village_id=village,
+            status="menunggak" if paid else "didata",
+            declared_income=1_000_000,
+            coverage_start=D(2024, 1, 1) if paid else None,
+            paid_until=paid,
+        )
+        due.append(m)
+    Membership.objects.create(  # paid into next year: not due
+        worker=testing.make_worker(B),
+        village_id=B,
+        status="aktif",
+        declared_income=1_000_000,
+        coverage_start=D(2024, 1, 1),
+        paid_until=dt.date(today.year + 1, 12, 31),
+    )
+    admin = users["admin_kabupaten"]
+    (section,) = worklist_sections(admin, Area.objects.get(code=REG))
+    assert section["count"] == 3
+    assert {r["label"] for r in section["rows"]} == {m.worker.name for m in due}
+    (village_section,) = worklist_sections(admin, Area.objects.get(code=B))
+    assert village_section["count"] == 1
+    assert [r["label"] for r in village_section["rows"]] == [due[1].worker.name]
