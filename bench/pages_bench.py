@@ -30,11 +30,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
     from django.db.models import Count
     from django.test import Client
-
-    from django.conf import settings
 
     from lindung.accounts.models import Role, User
     from lindung.workers.models import Worker
