@@ -47,9 +47,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     # Test databases roll back, so ids and the data generation repeat between tests.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():  # the figures and the abuse-limit counters
+        cache.clear()
     # A count that took over a second on a loaded machine would otherwise be served stale
     # after a write; test_figures switches the background recount on where it is tested.
     settings.LINDUNG_FIGURES_BACKGROUND = False

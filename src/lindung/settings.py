@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lindung.core",
     "lindung.areas",
     "lindung.accounts",
@@ -72,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lindung.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,11 +149,30 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Failed-login throttling: 5 failures per username+IP lock out for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_CLIENT_IP_CALLABLE = "lindung.core.ratelimit.client_ip"
+# Password spraying (one address trying many usernames): at most this many failed logins per
+# address in 15 minutes, whatever the usernames; an office behind one address shares it.
+LINDUNG_LOGIN_IP_RATE = os.environ.get("LINDUNG_LOGIN_IP_RATE", "30/15m")
+# API limits (lindung.api.throttles): per user or token, and per address without credentials.
+LINDUNG_API_USER_RATE = os.environ.get("LINDUNG_API_USER_RATE", "600/m")
+LINDUNG_API_ANON_RATE = os.environ.get("LINDUNG_API_ANON_RATE", "30/m")
+# Proxies in front of the app that append to X-Forwarded-For (nginx in docs/deploy.md): the
+# client address is the entry the nearest proxy wrote. 0 = use the connection's address.
+LINDUNG_PROXY_COUNT = int(
+    os.environ.get(
+        "LINDUNG_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", True) and not DEBUG else "0"
+    )
+)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-step verification (authenticator app + recovery codes) for admin kabupaten and petugas
+# BPJS: offered by default; set LINDUNG_REQUIRE_2FA=1 to send them to enrolment before any page.
+LINDUNG_REQUIRE_2FA = env_bool("LINDUNG_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Lindung"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -212,6 +236,20 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
+    }
+
+# Abuse-limit counters (lindung.core.ratelimit) kept apart, so that culling a full figures cache
+# never resets a limit.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["ratelimit"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(CACHES["default"]["LOCATION"]) / "ratelimit"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+else:
+    CACHES["ratelimit"] = {
+        **CACHES["default"],
+        "LOCATION": CACHES["default"].get("LOCATION", "ratelimit"),
     }
 
 LOGGING = {

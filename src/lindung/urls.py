@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lindung.accounts.login import LoginView, admin_login
 from lindung.api.api import api
 from lindung.core import views as core_views
 from lindung.core import views_personal
+
+# The admin site signs in through the same page: one address limit, one second step.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,7 +22,7 @@ urlpatterns = [
         views_personal.person_anonymise,
         name="person_anonymise",
     ),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("wilayah/", include("lindung.areas.urls")),
     path("audit/", include("lindung.audit.urls")),

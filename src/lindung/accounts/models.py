@@ -15,6 +15,8 @@ class Role(models.TextChoices):
 
 # Roles that may create or change records inside their area.
 EDITOR_ROLES = {Role.ADMIN_KABUPATEN, Role.PETUGAS_BPJS, Role.OPERATOR_DESA}
+# Roles offered (with LINDUNG_REQUIRE_2FA: required) two-step verification at login.
+TWO_FACTOR_ROLES = {Role.ADMIN_KABUPATEN, Role.PETUGAS_BPJS}
 # Roles that see NIK and phone unmasked in lists.
 FULL_PERSONAL_DATA_ROLES = {Role.ADMIN_KABUPATEN, Role.PETUGAS_BPJS, Role.OPERATOR_DESA}
 

@@ -1,18 +1,14 @@
 """The JSON API under /api/v1/. Every router scopes its querysets like the pages do."""
 
-from django.conf import settings
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from .auth import SessionAuth, TokenAuth
 from .common import ApiError
 from .routers import areas, claims, contributions, coverage, funding, memberships, outreach, workers
-
-anon_throttle = AnonRateThrottle(getattr(settings, "LINDUNG_API_ANON_RATE", "30/m"))
-user_throttle = AuthRateThrottle(getattr(settings, "LINDUNG_API_USER_RATE", "600/m"))
+from .throttles import AnonymousRateLimit, UserRateLimit
 
 api = NinjaAPI(
     title="Lindung API",
@@ -22,8 +18,9 @@ api = NinjaAPI(
         "cakupan UCJ. Autentikasi: header `Authorization: Bearer <token>` (buat token di "
         "halaman Token API) atau sesi peramban. Data dibatasi ke wilayah kerja pengguna."
     ),
-    auth=[TokenAuth(), SessionAuth(csrf=True)],
-    throttle=[anon_throttle, user_throttle],
+    # Rates: LINDUNG_API_USER_RATE and LINDUNG_API_ANON_RATE in settings.
+    auth=[TokenAuth(), SessionAuth(csrf=True), AnonymousRateLimit()],
+    throttle=[UserRateLimit()],
     urls_namespace="api",
 )
 
@@ -38,6 +35,18 @@ def unauthenticated(request, exc):
     return api.create_response(
         request, {"detail": "Perlu autentikasi: token tidak valid atau belum masuk."}, status=401
     )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc: Throttled):
+    response = api.create_response(
+        request,
+        {"detail": "Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."},
+        status=429,
+    )
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
 
 
 @api.exception_handler(ApiError)

@@ -23,6 +23,7 @@ IDENTIFYING_FIELDS = {
     "nik",
     "phone",
     "address",
+    "birthplace",
     "kpj",
     "account_number",
     "court_ruling",
@@ -127,6 +128,7 @@ def anonymise(worker: Worker) -> Worker:
     worker.name = f"Anonim {token[-6:]}"
     worker.address = ""
     worker.phone = ""
+    worker.birthplace = ""
     worker.birth_date = worker.birth_date.replace(month=7, day=1)  # keep the age band only
     worker.verification_flags = []
     # Old versions in the change history still hold the real values.

@@ -80,10 +80,14 @@ class Problem:
     column: str | None
     code: str
     message: str
+    sheet: str | None = None  # the worksheet's name; None for a CSV or the file as a whole
 
     @property
     def is_error(self) -> bool:
         return self.code in ERROR_CODES
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        out = {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        return out

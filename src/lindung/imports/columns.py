@@ -17,6 +17,14 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
                               "sex", "jns kelamin", "l p")),
     "birth_date": ("Tanggal Lahir", ("tgl lahir", "tanggal lahir", "tgl lhr", "tgl. lahir",
                                      "tanggal lhr", "lahir", "tgllahir", "tanggal kelahiran")),
+    # One cell with place and date: "Selong, 12 Agustus 1985" (TTL = tempat, tanggal lahir).
+    "birth_ttl": ("Tempat/Tgl Lahir", ("ttl", "tempat/tgl lahir", "tempat tgl lahir",
+                                       "tempat tanggal lahir", "tempat/tanggal lahir",
+                                       "tmp/tgl lahir", "tmpt/tgl lahir", "tmp tgl lahir",
+                                       "tempat/tgl lhr", "tempat lahir/tgl lahir",
+                                       "tempat lahir/tanggal lahir", "tempat dan tanggal lahir",
+                                       "tempat/ttl", "t4/tgl lahir", "ttl/umur", "t t l")),
+    "birthplace": ("Tempat Lahir", ("tempat lahir", "tmp lahir", "tmpt lahir", "tempat lhr")),
     "village": ("Desa/Kelurahan", ("desa", "desa/kelurahan", "kelurahan", "desa/kel",
                                    "kel/desa", "nama desa", "desa kelurahan", "kelurahan/desa")),
     "kecamatan": ("Kecamatan", ("kecamatan", "kec", "nama kecamatan")),
@@ -29,17 +37,20 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "address": ("Alamat", ("alamat", "alamat lengkap", "dusun", "alamat rumah")),
 }  # fmt: skip
 REQUIRED = ("nik", "name", "birth_date", "village")
+# A required field that another column can stand in for: the date inside a TTL column.
+STANDS_IN = {"birth_date": "birth_ttl"}
 # Below this similarity a header is ignored; between it and an exact match we ask the user.
 FUZZY_MIN = 82
 
 _PAREN = re.compile(r"\(.*?\)")
 _JUNK = re.compile(r"[^0-9a-z/]+")
+_SLASH = re.compile(r"\s*/\s*")
 
 
 def header_key(text: object) -> str:
     """'Tgl. Lahir (dd-mm-yyyy)' -> 'tgl lahir'."""
     raw = _PAREN.sub(" ", str(text or "").lower())
-    return _JUNK.sub(" ", raw).strip().replace(" / ", "/")
+    return _SLASH.sub("/", _JUNK.sub(" ", raw).strip())
 
 
 _EXACT = {header_key(h): f for f, (_, hs) in FIELDS.items() for h in hs}
@@ -57,7 +68,9 @@ class Mapping:
 
     @property
     def missing(self) -> list[str]:
-        return [f for f in REQUIRED if f not in self.columns]
+        return [
+            f for f in REQUIRED if f not in self.columns and STANDS_IN.get(f) not in self.columns
+        ]
 
     def as_json(self) -> dict[str, int]:
         return dict(self.columns)

@@ -23,6 +23,7 @@ from lindung.workers.models import Worker
 from .dedup import Pair
 from .models import ImportJob, PossibleDuplicate
 from .pipeline import Outcome
+from .sheets import SHEET_STRIDE
 
 CHUNK = 5000
 # From this many rows, and when the table holds fewer than BULK_REBUILD_RATIO x as many, the
@@ -90,6 +91,7 @@ FROM_FRAME = {
     "birth_date": "birth_date",
     "village_id": "village",
     "address": "address",
+    "birthplace": "birthplace",
     "phone": "phone",
     "sector_id": "sector_id",
     "monthly_income": "income",
@@ -283,7 +285,7 @@ def _queue_duplicates(pairs: list[Pair], job: ImportJob | None) -> None:
             score=p.score,
             nik_distance=min(p.nik_distance, 16),
             job=job,
-            source_row=p.row,
+            source_row=p.row % SHEET_STRIDE,  # the row in its sheet
         )
         for p in pairs
     ]

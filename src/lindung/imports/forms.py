@@ -5,7 +5,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .columns import FIELDS, REQUIRED
+from .columns import FIELDS, REQUIRED, STANDS_IN
 from .readers import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES
 from .services import max_upload_bytes
 
@@ -51,9 +51,14 @@ class MappingForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=label,
                 choices=choices,
-                required=name in REQUIRED,
+                required=name in REQUIRED and name not in STANDS_IN,
                 initial=str(initial_mapping[name]) if name in initial_mapping else "",
             )
+        for name, other in STANDS_IN.items():
+            self.fields[name].help_text = _(
+                "Wajib, kecuali tanggal lahir tertulis di kolom %(b)s (misalnya "
+                "'Selong, 12 Agustus 1985')."
+            ) % {"b": FIELDS[other][0]}
 
     def clean(self):
         data = super().clean()
@@ -67,6 +72,13 @@ class MappingForm(forms.Form):
                     % {"a": FIELDS[used[value]][0], "b": FIELDS[name][0]}
                 )
             used[value] = name
+        for name, other in STANDS_IN.items():
+            if not data.get(name) and not data.get(other):
+                self.add_error(
+                    name,
+                    _("Pilih kolom %(a)s, atau kolom %(b)s bila tanggal lahir ada di sana.")
+                    % {"a": FIELDS[name][0], "b": FIELDS[other][0]},
+                )
         return data
 
     def mapping(self) -> dict[str, int]:

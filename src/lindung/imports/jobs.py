@@ -167,6 +167,8 @@ def _store(job: ImportJob, outcome: Outcome) -> None:
         "readings": outcome.readings,
         "error_reasons": _reasons(full["errors"]),
         "warning_reasons": _reasons(full["warnings"]),
+        "sheets": outcome.sheets,
+        "skipped_sheets": outcome.skipped_sheets,
     }
     job.message = ""
 
@@ -175,7 +177,7 @@ def _reasons(problems: list[dict]) -> list[list]:
     """[code, rows] pairs, most frequent first: the preview's plain answer to «why»."""
     counts: dict[str, set] = {}
     for problem in problems:
-        counts.setdefault(problem["code"], set()).add(problem.get("row"))
+        counts.setdefault(problem["code"], set()).add((problem.get("sheet"), problem.get("row")))
     return sorted(([code, len(rows)] for code, rows in counts.items()), key=lambda r: -r[1])
 
 

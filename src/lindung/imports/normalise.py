@@ -73,6 +73,33 @@ def parse_date(raw: object, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
+# A date written at the end of a place/date of birth cell (TTL): "Selong, 12 Agustus 1985".
+# The place is matched lazily, so the date takes as many characters as it can.
+_TTL = re.compile(
+    r"^(?P<place>.*?)[\s,;/\-]*"
+    r"(?P<date>\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*(?:\d{4}|\d{2})"
+    r"|\d{1,2}[\s\-/.]+[^\W\d_]+[\s\-/.,]+\d{4})$"
+)
+_PLACE_JUNK = " ,;/-\t"
+
+
+def split_ttl(raw: object) -> tuple[str, str]:
+    """A place/date of birth cell -> (place, date text for `parse_date`).
+
+    'Selong, 12 Agustus 1985' -> ('Selong', '12 Agustus 1985'); a cell holding only a date
+    (or a date cell) gives no place. When no date can be found the whole cell is returned as
+    the date text, so the error message shows what was typed.
+    """
+    text = "" if raw is None else _SPACES.sub(" ", str(raw)).strip()
+    if not text or parse_date(text) is not None:
+        return "", text
+    m = _TTL.match(text)
+    if m is None or parse_date(m["date"]) is None:
+        return "", text
+    return m["place"].strip(_PLACE_JUNK)[:100], m["date"]
+
+
 _INCOME_UNITS = (
     ("juta", 1_000_000), ("jt", 1_000_000), ("ribu", 1_000), ("rb", 1_000), ("k", 1_000),
 )  # fmt: skip

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,15 +35,18 @@ from . import codes
 from .codes import Problem
 from .columns import FIELDS, REQUIRED, Mapping, guess_mapping, label
 from .dedup import DuplicateFinder, Pair
+from .layout import find_skipped, kecamatan_column
 from .lookups import SectorIndex, VillageIndex
-from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex
+from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex, split_ttl
 from .readers import FileProblem, Table
 from .rules import Bounds, current_bounds
+from .sheets import NO_SHEETS, SHEET_STRIDE, RowKeys, Workbook, sheet_mapping
 
 Progress = Callable[[str, int, int], None]
 EXISTING_CHUNK = 2000
 MIN_BIRTH_YEAR = 1900
 INT64_MAX = 2**63 - 1
+_SPACES = re.compile(r"\s+")
 
 # Position of each check inside a row: a row's problems are listed in this order.
 SLOT_NAME, SLOT_BIRTH, SLOT_NIK, SLOT_DUP_FILE, SLOT_VILLAGE = 0, 1, 2, 3, 4
@@ -60,6 +64,7 @@ ACCEPTED_SCHEMA = {
     "income": pl.Int64,
     "phone": pl.String,
     "address": pl.String,
+    "birthplace": pl.String,
     "flags": pl.String,  # codes joined by ","
 }
 
@@ -77,6 +82,7 @@ class Accepted:
     income: int | None
     phone: str
     address: str
+    birthplace: str
     flags: list[str]
 
 
@@ -102,6 +108,10 @@ class Outcome:
     big_incomes: dict[int, int] = field(default_factory=dict, repr=False)
     # How the first accepted rows were read (raw cell -> stored value), for the preview.
     readings: list[dict] = field(default_factory=list)
+    # Each worker sheet (name, "" for a CSV; rows; rows left out by reason) and the sheets
+    # left out ([name, why]).
+    sheets: list[dict] = field(default_factory=list)
+    skipped_sheets: list[list[str]] = field(default_factory=list)
     _accepted: list[Accepted] | None = field(default=None, repr=False)
 
     @property
@@ -140,7 +150,7 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
     cols = [frame[name].to_list() for name in ACCEPTED_SCHEMA]
     flags_of: dict[str, list[str]] = {}
     out = []
-    for row, nik, name, sex, birth, village, sid, prio, income, phone, address, flags in zip(
+    for row, nik, name, sex, birth, village, sid, prio, income, phone, address, place, flags in zip(
         *cols, strict=True
     ):
         if flags not in flags_of:
@@ -160,6 +170,7 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
                 income,
                 phone,
                 address,
+                place,
                 list(flags_of[flags]),
             )  # fmt: skip
         )
@@ -169,11 +180,14 @@ def materialise(frame: pl.DataFrame, big_incomes: dict[int, int]) -> list[Accept
 READINGS_SHOWN = 8
 READINGS_SCANNED = 200
 # Fields whose reading a person wants to check: raw column in the field frame -> accepted column.
-READ_FIELDS = {"birth_date": "birth_date", "income": "income", "sex": "sex",
-               "village": "village", "sector": "sector_id", "phone": "phone"}  # fmt: skip
+READ_FIELDS = {"birth_date": "birth_date", "birthplace": "birthplace", "income": "income",
+               "sex": "sex", "village": "village", "sector": "sector_id",
+               "phone": "phone"}  # fmt: skip
 
 
-def readings(raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str]) -> list[dict]:
+def readings(
+    raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str], keys: RowKeys = NO_SHEETS
+) -> list[dict]:
     """The first accepted rows as typed and as stored, so an operator sees how "1,5 jt" or
     "12/05/1990" were understood before saving."""
     raw_rows = {r["__row"]: r for r in raw.iter_rows(named=True)}
@@ -185,13 +199,18 @@ def readings(raw: pl.DataFrame, accepted: pl.DataFrame, labels: dict[str, str]) 
         fields = []
         for raw_name, stored_name in READ_FIELDS.items():
             text = (typed.get(raw_name) or "").strip()
+            if labels[raw_name] == labels["birth_ttl"] and typed.get("birth_ttl"):
+                text = typed["birth_ttl"].strip()  # read from the TTL cell: show all of it
             value = row.get(stored_name)
             if text and value not in (None, ""):
                 value = value.isoformat() if isinstance(value, dt.date) else value
                 fields.append(
                     {"field": raw_name, "label": labels[raw_name], "raw": text, "value": value}
                 )
-        out.append({"row": row["row"], "name": row["name"], "fields": fields})
+        reading = {"row": keys.row(row["row"]), "name": row["name"], "fields": fields}
+        if keys.sheets:
+            reading["sheet"] = keys.sheet(row["row"])
+        out.append(reading)
         if len(out) == READINGS_SHOWN:
             break
     return out
@@ -233,7 +252,31 @@ def _field_frame(
         else:
             exprs.append(pl.lit("", dtype=pl.String).alias(name))
             labels[name] = label(name)
-    return frame.select(exprs), labels
+    data = frame.select(exprs)
+    if "birth_ttl" in mapping:
+        data, labels = _split_ttl_column(data, mapping, labels)
+    return data, labels
+
+
+def _split_ttl_column(
+    data: pl.DataFrame, mapping: dict[str, int], labels: dict[str, str]
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Date and place of a TTL column into birth_date and birthplace, unless a column of
+    their own is mapped (it wins)."""
+    parts = _map_unique(
+        data.select("birth_ttl"),
+        ["birth_ttl"],
+        split_ttl,
+        {"__place": pl.String, "__date": pl.String},
+    )
+    replaced = []
+    if "birth_date" not in mapping:
+        replaced.append(parts["__date"].alias("birth_date"))
+        labels = {**labels, "birth_date": labels["birth_ttl"]}
+    if "birthplace" not in mapping:
+        replaced.append(parts["__place"].alias("birthplace"))
+        labels = {**labels, "birthplace": labels["birth_ttl"]}
+    return data.with_columns(replaced), labels
 
 
 def resolve_mapping(table: Table, chosen: dict[str, int] | None) -> Mapping:
@@ -251,8 +294,61 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def validate_table(
-    table: Table,
+def validate_table(table: Table, **options) -> Outcome:
+    """Check every row of one sheet or CSV (see `validate_workbook`)."""
+    return validate_workbook(Workbook([table]), **options)
+
+
+@dataclass
+class _Sheet:
+    """One worker sheet made ready for the checks."""
+
+    data: pl.DataFrame | None  # field frame keyed by row key; None when columns are missing
+    labels: dict[str, str]
+    rows: list[int]  # row keys of the data rows (after empty and non-worker rows)
+    info: dict  # for the preview: name, rows, skipped rows by reason
+
+
+def _prepare_sheet(
+    table: Table, resolved: Mapping, offset: int, sheet: str | None, out: Outcome
+) -> _Sheet:
+    # Before empty rows go: a block title may sit alone in a column that is not mapped.
+    frame = table.frame
+    skipped = find_skipped(frame, resolved.columns.get("nik"))
+    block_kecamatan = bool(skipped.kecamatan) and "kecamatan" not in resolved.columns
+    if block_kecamatan:
+        frame = frame.with_columns(kecamatan_column(frame["__row"], skipped).alias("__block_kec"))
+    frame = _drop_empty(frame, resolved.columns)
+    if skipped.rows:
+        frame = frame.filter(pl.col("__row").is_in(list(skipped.rows)).not_())
+    rows = (frame["__row"].cast(pl.Int64) + offset).to_list()
+    reasons: dict[str, int] = {}
+    for reason in skipped.rows.values():
+        reasons[reason] = reasons.get(reason, 0) + 1
+    info = {"name": sheet or "", "rows": len(rows), "skipped": reasons}
+    header_row = table.header_index + 1
+    if resolved.missing:
+        for name in resolved.missing:
+            out.errors.append(
+                Problem(
+                    header_row,
+                    label(name),
+                    "column_missing",
+                    codes.message("column_missing", found=label(name)) + " " + _header_hint(name),
+                    sheet,
+                )
+            )
+        return _Sheet(None, {}, rows, info)
+    data, labels = _field_frame(frame, resolved.columns, table.headers)
+    if block_kecamatan:
+        data = data.with_columns(frame["__block_kec"].alias("kecamatan"))
+    if offset:
+        data = data.with_columns(pl.col("__row") + offset)
+    return _Sheet(data, labels, rows, info)
+
+
+def validate_workbook(
+    book: Workbook,
     *,
     mapping: dict[str, int] | None = None,
     scope_code: str = "",
@@ -260,19 +356,38 @@ def validate_table(
     progress: Progress = _noop,
     vectorised: bool = True,
 ) -> Outcome:
-    """Check every row. `vectorised=False` runs every row through `RowChecker` (reference)."""
+    """Check every row of every worker sheet together (duplicates are found across sheets).
+
+    `vectorised=False` runs every row through `RowChecker` (the reference behaviour).
+    """
     today = today or dt.date.today()
-    resolved = resolve_mapping(table, mapping)
-    header_row = table.header_index + 1
+    first = book.first
+    resolved = resolve_mapping(first, mapping)
+    header_row = first.header_index + 1
     out = Outcome(
-        headers=table.headers,
+        headers=first.headers,
         header_row=header_row,
         mapping=resolved.as_json(),
         unsure=resolved.unsure,
+        skipped_sheets=[list(pair) for pair in book.skipped],
     )
-    frame = _drop_empty(table.frame, resolved.columns)
-    out.rows = frame.height
-    if out.rows == 0 and not resolved.missing:
+    keys = RowKeys.of(book)
+    sheets: list[_Sheet] = []
+    for index, table in enumerate(book.tables):
+        if index == book.primary:
+            sheet_resolved = resolved
+        elif mapping:
+            sheet_resolved = Mapping(columns=sheet_mapping(table, first, resolved.columns))
+        else:
+            sheet_resolved = resolve_mapping(table, None)
+        sheets.append(
+            _prepare_sheet(
+                table, sheet_resolved, index * SHEET_STRIDE, keys.sheets and keys.sheets[index], out
+            )
+        )
+    out.sheets = [s.info for s in sheets]
+    out.rows = sum(len(s.rows) for s in sheets)
+    if out.rows == 0 and not out.errors:
         out.errors.append(
             Problem(
                 None,
@@ -283,26 +398,20 @@ def validate_table(
             )  # fmt: skip
         )
         return out
-    if resolved.missing:
-        for name in resolved.missing:
-            out.errors.append(
-                Problem(
-                    header_row,
-                    label(name),
-                    "column_missing",
-                    codes.message("column_missing", found=label(name)) + " " + _header_hint(name),
-                )
-            )
-        out.rejected_rows = set(frame["__row"].to_list())
+    if out.errors:  # a sheet without a required column: the file is refused whole
+        out.rejected_rows = {key for s in sheets for key in s.rows}
         return out
+    labels = sheets[book.primary].labels
+    data = pl.concat([s.data for s in sheets], how="vertical")
+    relabel = _relabel(keys, sheets, labels)
+    for sheet in sheets:
+        sheet.data = None  # `data` holds the rows now; a large file is held once, not twice
 
     sectors = SectorIndex()
     if sectors.default is None:
         raise FileProblem("Belum ada sektor pekerjaan di sistem; minta admin mengisinya dulu.")
     villages = VillageIndex(settings.LINDUNG_REGENCY_CODE, scope_code)
     bounds = current_bounds(today)
-    data, labels = _field_frame(frame, resolved.columns, table.headers)
-    del frame
     raw_sample = data.head(READINGS_SCANNED)
     checker = RowChecker(labels, villages, sectors, bounds, today)
     # The row loop allocates many small objects and frees none of them: the cyclic garbage
@@ -331,7 +440,7 @@ def validate_table(
             [fast.default_rows if fast is not None else _EMPTY_ROWS, slow.default_rows]
         )
         del data, fast
-        rejected = _duplicates_in_file(nik_frame, problems, labels)
+        rejected = _duplicates_in_file(nik_frame, problems, labels, keys)
         rejected.update(slow.error_rows)
         accepted = accepted.filter(pl.col("row").is_in(list(rejected)).not_())
         out.default_sector_rows = accepted.join(
@@ -342,14 +451,24 @@ def validate_table(
         accepted = _check_existing(nik_frame, accepted, problems, labels, rejected, progress)
         del nik_frame
         out.rejected_rows = rejected
-        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress)
+        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress, keys)
         out.accepted_frame = accepted
-        out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels)
-        out.errors, out.warnings = problems.build()
+        out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels, keys)
+        out.errors, out.warnings = problems.build(keys, relabel)
     finally:
         if gc_was_enabled:
             gc.enable()
     progress("validate", out.rows, out.rows)
+    return out
+
+
+def _relabel(keys: RowKeys, sheets: list[_Sheet], labels: dict[str, str]) -> dict:
+    """Sheet name -> {label on the first sheet: that sheet's own header}, where they differ."""
+    out = {}
+    for name, sheet in zip(keys.sheets or (), sheets, strict=False):
+        changed = {labels[f]: own for f, own in sheet.labels.items() if labels.get(f) != own}
+        if changed:
+            out[name] = changed
     return out
 
 
@@ -392,22 +511,30 @@ class _Problems:
         # Stable sort: problems of one row and slot keep the order they were found in.
         return pl.concat([listed, *self.parts[error]]).sort(["row", "slot"], maintain_order=True)
 
-    def build(self) -> tuple[list[Problem], list[Problem]]:
+    def build(
+        self, keys: RowKeys = NO_SHEETS, relabel: dict | None = None
+    ) -> tuple[list[Problem], list[Problem]]:
+        """Problems with the row (and sheet) the operator sees; `relabel` gives each sheet's
+        own header for a column label of the first sheet."""
         out = []
         for error in (True, False):
             frame = self._frame(error)
-            out.append(
-                [
-                    Problem(*values)
-                    for values in zip(
-                        frame["row"].to_list(),
-                        frame["column"].to_list(),
-                        frame["code"].to_list(),
-                        frame["message"].to_list(),
-                        strict=True,
-                    )
-                ]
-            )
+            found = []
+            for key, column, code, text in zip(
+                frame["row"].to_list(),
+                frame["column"].to_list(),
+                frame["code"].to_list(),
+                frame["message"].to_list(),
+                strict=True,
+            ):
+                if keys.sheets is None:
+                    found.append(Problem(key, column, code, text))
+                    continue
+                sheet = keys.sheet(key)
+                if relabel and sheet in relabel:
+                    column = relabel[sheet].get(column, column)
+                found.append(Problem(keys.row(key), column, code, text, sheet))
+            out.append(found)
         return out[0], out[1]
 
 
@@ -571,6 +698,7 @@ class RowChecker:
                 income,
                 phone or "",
                 (values["address"] or "")[:255],
+                _SPACES.sub(" ", values["birthplace"] or "").strip()[:100],
                 ",".join(flags),
             ),
             is_default,
@@ -815,6 +943,11 @@ def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -
         pl.col("__income").alias("income"),
         pl.col("__phone").alias("phone"),
         pl.col("address").str.slice(0, 255).alias("address"),
+        pl.col("birthplace")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .str.slice(0, 100)
+        .alias("birthplace"),
         flags.alias("flags"),
     ).cast(ACCEPTED_SCHEMA)
     return _Pass(
@@ -824,11 +957,16 @@ def _vector_pass(data: pl.DataFrame, checker: RowChecker, problems: _Problems) -
     )
 
 
-def _duplicates_in_file(nik_frame: pl.DataFrame, problems: _Problems, labels) -> set[int]:
+def _duplicates_in_file(
+    nik_frame: pl.DataFrame, problems: _Problems, labels, keys: RowKeys
+) -> set[int]:
     """duplicate_in_file for every later row with a valid NIK seen before; returns the rows."""
     dups = nik_frame.with_columns(pl.col("row").min().over("nik").alias("first")).filter(
         pl.col("row") != pl.col("first")
     )
+    if keys.sheets and len(keys.sheets) > 1:
+        where = {key: keys.where(key) for key in dups["first"].unique().to_list()}
+        dups = dups.with_columns(pl.col("first").replace_strict(where, return_dtype=pl.String))
     prefix, suffix = codes.MESSAGES["duplicate_in_file"].split("{first}")
     problems.add_frame(
         True,
@@ -905,6 +1043,7 @@ def _find_possible_duplicates(
     problems: _Problems,
     labels: dict[str, str],
     progress: Progress,
+    keys: RowKeys,
 ) -> pl.DataFrame:
     """Pairs within a (birth date, village) block; only blocks with two or more people (in the
     file or the registry) can hold one, so only their rows are compared. Blocks never cross a
@@ -942,7 +1081,8 @@ def _find_possible_duplicates(
     pairs.sort(key=lambda pair: pair.row)
     for pair in pairs:
         if pair.other.in_file:
-            other = f"baris {pair.other.key} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
+            where = keys.where(pair.other.key)
+            other = f"baris {where} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
         else:
             other = f"pekerja terdaftar {pair.other.name} (NIK {mask_nik(pair.other.nik)})"
         problems.add(

@@ -8,6 +8,8 @@ from lindung.areas.models import Area
 from lindung.core.formatting import format_date, format_rupiah
 from lindung.workers.models import Sector
 
+from .layout import REASONS as SKIPPED_ROWS
+
 SEX = {"L": "Laki-laki", "P": "Perempuan"}
 # Short names of the reasons a row is rejected or flagged, for the summary above the list.
 REASONS = {
@@ -31,6 +33,24 @@ REASONS = {
 }
 
 
+def sheets(result: dict) -> list[dict]:
+    """The sheets of a workbook as the preview lists them: read (with rows left out, such as
+    subtotals) or left out whole, and why. Empty when there is nothing to say."""
+    read = result.get("sheets", [])
+    left_out = result.get("skipped_sheets", [])
+    out = []
+    for sheet in read:
+        skipped = [
+            {"label": SKIPPED_ROWS.get(reason, reason), "rows": count}
+            for reason, count in sheet.get("skipped", {}).items()
+        ]
+        out.append({"name": sheet["name"], "rows": sheet["rows"], "skipped": skipped})
+    if len(read) <= 1 and not left_out and not any(s["skipped"] for s in out):
+        return []
+    out.extend({"name": name, "left_out": why} for name, why in left_out)
+    return out
+
+
 def reasons(pairs: list[list]) -> list[dict]:
     return [{"code": code, "rows": rows, "label": REASONS.get(code, code)} for code, rows in pairs]
 
@@ -48,6 +68,7 @@ def readings(stored: list[dict]) -> list[dict]:
         "village": lambda v: village_names.get(v, v),
         "sector": lambda v: sector_names.get(v, v),
         "phone": str,
+        "birthplace": str,
     }
     out = []
     for reading in stored:

@@ -238,3 +238,18 @@ def read_table(name: str, data: bytes) -> Table:
     if suffix in TEXT_SUFFIXES or suffix == "":
         return read_csv(data)
     raise FileProblem("Format berkas tidak didukung. Gunakan XLSX, XLS, ODS atau CSV.")
+
+
+def sheet_table(name: str, rows: list[list]) -> Table:
+    """The Table of one worksheet's cells (as python-calamine gives them); for `sheets`,
+    which reads the other sheets of a workbook."""
+    width = max((len(r) for r in rows), default=0)
+    columns = {f"c{i}": [None] * len(rows) for i in range(width)}
+    for r_index, row in enumerate(rows):
+        for c_index, value in enumerate(row):
+            text = cell_text(value)
+            if text:
+                columns[f"c{c_index}"][r_index] = text
+    frame = pl.DataFrame(columns, schema={k: pl.String for k in columns})
+    head = [[cell_text(c) for c in r] for r in rows[:HEADER_SCAN_ROWS]]
+    return _finish(frame, head, "sheet", sheet_name=name)

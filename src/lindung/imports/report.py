@@ -13,6 +13,7 @@ from lindung.areas.models import Area, AreaLevel
 from lindung.workers.models import Sector
 
 from .readers import Table
+from .sheets import Workbook
 
 PROBLEM_HEADER = "Masalah impor"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,47 +31,77 @@ def problem_text(problems: list[dict]) -> str:
     )
 
 
-def error_report(table: Table, result: dict, original_name: str) -> tuple[bytes, str, str]:
-    """(content, filename, content type): every row of the sheet, problems in a new column."""
-    by_row: dict[int, list[dict]] = {}
-    for problem in (*result.get("errors", []), *result.get("warnings", [])):
-        if problem.get("row") is not None:
-            by_row.setdefault(problem["row"], []).append(problem)
+def _rows_out(table: Table, by_row: dict[int, list[dict]]) -> list[tuple[list[str], str]]:
+    """Every row of the sheet as read (title rows too) with its problems."""
     width = max(len(table.headers), table.frame.width - 1)
     data_columns = [c for c in table.frame.columns if c != "__row"]
-    stem = Path(original_name).stem
-    rows_out: list[tuple[int, list[str], str]] = []
+    rows_out: list[tuple[list[str], str]] = []
     for index, head in enumerate(table.head_rows):
         extra = PROBLEM_HEADER if index == table.header_index else ""
-        rows_out.append((index + 1, list(head) + [""] * (width - len(head)), extra))
+        rows_out.append((list(head) + [""] * (width - len(head)), extra))
     for values in table.frame.select(["__row", *data_columns]).iter_rows():
         row, cells = values[0], [c or "" for c in values[1:]]
-        rows_out.append((row, cells, problem_text(by_row.get(row, []))))
-    if table.kind == "csv":
+        rows_out.append((cells, problem_text(by_row.get(row, []))))
+    return rows_out
+
+
+def error_report(
+    book: Workbook | Table, result: dict, original_name: str
+) -> tuple[bytes, str, str]:
+    """(content, filename, content type): every row of every worker sheet, problems in a new
+    column; a workbook keeps its sheets."""
+    tables = book.tables if isinstance(book, Workbook) else [book]
+    by_row: dict[tuple[str | None, int], list[dict]] = {}
+    for problem in (*result.get("errors", []), *result.get("warnings", [])):
+        if problem.get("row") is not None:
+            key = (problem.get("sheet"), problem["row"])
+            by_row.setdefault(key, []).append(problem)
+    stem = Path(original_name).stem
+    if tables[0].kind == "csv":
+        table = tables[0]
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=table.delimiter)
-        for _row, cells, extra in rows_out:
+        rows = {row: found for (_sheet, row), found in by_row.items()}
+        for cells, extra in _rows_out(table, rows):
             writer.writerow([_safe(c) for c in cells] + [_safe(extra)])
         content = buffer.getvalue().encode("utf-8-sig")
         return content, f"{stem}-laporan-masalah.csv", "text/csv; charset=utf-8"
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    sheet = book.add_worksheet((table.sheet_name or "Data")[:31])
-    bad = book.add_format({"bg_color": "#fde2e1", "text_wrap": False})
-    text = book.add_format({"num_format": "@"})
-    for r_index, (_row, cells, extra) in enumerate(rows_out):
-        for c_index, cell in enumerate(cells):
-            sheet.write_string(r_index, c_index, cell, text)
-        if extra:
-            fmt = bad if r_index > table.header_index else None
-            sheet.write_string(r_index, len(cells), extra, fmt)
-    sheet.set_column(width, width, 80)
-    book.close()
+    book_out = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    bad = book_out.add_format({"bg_color": "#fde2e1", "text_wrap": False})
+    text = book_out.add_format({"num_format": "@"})
+    used: set[str] = set()
+    for table in tables:
+        sheet = book_out.add_worksheet(_sheet_title(table.sheet_name, used))
+        rows = {row: found for (name, row), found in by_row.items() if name == table.sheet_name}
+        width = max(len(table.headers), table.frame.width - 1)
+        for r_index, (cells, extra) in enumerate(_rows_out(table, rows)):
+            for c_index, cell in enumerate(cells):
+                sheet.write_string(r_index, c_index, cell, text)
+            if extra:
+                fmt = bad if r_index > table.header_index else None
+                sheet.write_string(r_index, len(cells), extra, fmt)
+        sheet.set_column(width, width, 80)
+    book_out.close()
     return (
         output.getvalue(),
         f"{stem}-laporan-masalah.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+_BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """The sheet's own name where Excel allows it (31 characters, no []:*?/\\, unique)."""
+    title = (name or "Data").translate(_BAD_TITLE).strip("'")[:31] or "Data"
+    candidate, number = title, 2
+    while candidate.lower() in used:
+        suffix = f" ({number})"
+        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
+    used.add(candidate.lower())
+    return candidate
 
 
 TEMPLATE_HEADERS = [

@@ -10,8 +10,9 @@ from pathlib import Path
 from django.conf import settings
 
 from .commit import commit_outcome
-from .pipeline import Outcome, file_failure, validate_table
+from .pipeline import Outcome, file_failure, validate_workbook
 from .readers import FileProblem, Table, read_table
+from .sheets import Workbook, read_workbook
 
 Progress = Callable[[str, int, int], None]
 STAGES = {
@@ -39,20 +40,21 @@ def run_import(
     job=None,
     today: dt.date | None = None,
     progress: Progress | None = None,
-) -> tuple[Outcome, Table | None]:
-    """Validate a file and, with `commit`, write its accepted rows in one transaction."""
+) -> tuple[Outcome, Workbook | None]:
+    """Validate a file (every worker sheet of a workbook) and, with `commit`, write its
+    accepted rows in one transaction."""
     progress = progress or (lambda stage, done, total: None)
     progress("read", 0, 1)
     try:
-        table = read_table(name, data)
-        outcome = validate_table(
-            table, mapping=mapping, scope_code=scope_code, today=today, progress=progress
+        book = read_workbook(name, data)
+        outcome = validate_workbook(
+            book, mapping=mapping, scope_code=scope_code, today=today, progress=progress
         )
     except FileProblem as exc:
         return file_failure(str(exc)), None
     if commit and outcome.accepted_count and not _blocked(outcome):
         commit_outcome(outcome, user=user, job=job, progress=progress)
-    return outcome, table
+    return outcome, book
 
 
 def _blocked(outcome: Outcome) -> bool:

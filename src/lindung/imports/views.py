@@ -16,10 +16,11 @@ from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 from . import jobs, preview
 from .forms import DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, PossibleDuplicate
-from .readers import FileProblem, read_table
+from .readers import FileProblem
 from .report import error_report, template_workbook
 from .review import ReviewError, confirm_distinct, merge_into_match
 from .services import STAGES
+from .sheets import read_workbook
 
 
 def _editor(request) -> None:
@@ -88,6 +89,8 @@ def detail(request, pk: int):
             readings=preview.readings(job.result.get("readings", [])),
             error_reasons=preview.reasons(job.result.get("error_reasons", [])),
             warning_reasons=preview.reasons(job.result.get("warning_reasons", [])),
+            sheets=preview.sheets(job.result),
+            several_sheets=len(job.result.get("sheets", [])) > 1,
         )
     return render(request, "imports/detail.html", context)
 
@@ -145,10 +148,10 @@ def report(request, pk: int):
         raise Http404("Laporan belum tersedia.")
     try:
         with job.file.open("rb") as handle:
-            table = read_table(job.original_name, handle.read())
+            book = read_workbook(job.original_name, handle.read())
     except (FileProblem, OSError) as exc:
         raise Http404("Berkas asli tidak dapat dibaca lagi.") from exc
-    content, filename, content_type = error_report(table, result, job.original_name)
+    content, filename, content_type = error_report(book, result, job.original_name)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

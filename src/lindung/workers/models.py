@@ -36,6 +36,8 @@ class Worker(ChoiceLabels, models.Model):
     name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
+    # As written in the village list's place/date of birth column (TTL); free text.
+    birthplace = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     village = models.ForeignKey(
         "areas.Area",
         verbose_name=_("desa/kelurahan domisili"),

@@ -104,21 +104,27 @@ def test_session_auth_works_for_browser(client, data, users):
 
 
 def test_rate_limit(client, data, users, settings):
-    from django.core.cache import cache
-
-    cache.clear()
+    settings.LINDUNG_API_USER_RATE = "3/m"
     headers = bearer(users["admin_kabupaten"])
-    from lindung.api.api import user_throttle as throttle
-
-    original = throttle.rate, throttle.num_requests, throttle.duration
-    throttle.rate, throttle.num_requests, throttle.duration = "3/m", 3, 60
-    try:
-        codes = [client.get("/api/v1/areas/", **headers).status_code for _ in range(5)]
-    finally:
-        throttle.rate, throttle.num_requests, throttle.duration = original
-        cache.clear()
+    codes = [client.get("/api/v1/areas/", **headers).status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200]
     assert codes[3:] == [429, 429]
+    refused = client.get("/api/v1/areas/", **headers)
+    assert "Terlalu banyak permintaan" in refused.json()["detail"]
+    assert int(refused["Retry-After"]) > 0
+    # Another user has a count of their own.
+    assert client.get("/api/v1/areas/", **bearer(users["camat"])).status_code == 200
+
+
+def test_anonymous_requests_are_limited_per_address(client, data, users, settings):
+    settings.LINDUNG_API_ANON_RATE = "4/m"
+    wrong = {"HTTP_AUTHORIZATION": "Bearer tebakan-token", "REMOTE_ADDR": "10.1.1.1"}
+    codes = [client.get("/api/v1/areas/", **wrong).status_code for _ in range(6)]
+    assert codes == [401, 401, 401, 401, 429, 429]
+    # Another address is not affected, nor is a caller with a valid token from the same one.
+    assert client.get("/api/v1/areas/", REMOTE_ADDR="10.1.1.2").status_code == 401
+    valid = {**bearer(users["camat"]), "REMOTE_ADDR": "10.1.1.1"}
+    assert client.get("/api/v1/areas/", **valid).status_code == 200
 
 
 @override_settings()

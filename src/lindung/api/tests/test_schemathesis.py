@@ -27,6 +27,12 @@ def keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):  # noqa: F811 - the rate limit is tested in test_rate_limit
+    settings.LINDUNG_API_USER_RATE = "1000000/m"
+    settings.LINDUNG_API_ANON_RATE = "1000000/m"
+
+
 @pytest.fixture
 def api_headers(db):
     testing.load_lombok_timur()
@@ -44,9 +50,6 @@ def api_headers(db):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_server_errors(case, api_headers):
-    from lindung.api.api import user_throttle
-
-    user_throttle.num_requests = 10**6  # the rate limit is tested elsewhere
     response = case.call(headers=api_headers)
     case.validate_response(response, checks=(not_a_server_error,))
 
@@ -73,8 +76,5 @@ def operator_headers(db):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_no_server_errors_as_village_operator(case, operator_headers):
-    from lindung.api.api import user_throttle
-
-    user_throttle.num_requests = 10**6
     response = case.call(headers=operator_headers)
     case.validate_response(response, checks=(not_a_server_error,))

@@ -35,7 +35,7 @@ USER_TEXT = {
     "areas.WorkforceDenominator": ["source_note"],
     "accounts.User": ["first_name", "last_name"],
     "accounts.ApiToken": ["name"],
-    "workers.Worker": ["name", "address"],
+    "workers.Worker": ["name", "address", "birthplace"],
     "workers.EligibilityRule": ["source", "note"],
     "enrollment.MembershipTransition": ["note"],
     "enrollment.ContributionPayment": ["note"],

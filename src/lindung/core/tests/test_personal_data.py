@@ -16,7 +16,11 @@ DAY = dt.date(2026, 6, 15)
 @pytest.fixture
 def person(users):
     worker = testing.make_worker(
-        testing.VILLAGE_A, name="Baiq Rohani", phone="+6281234567890", address="Dusun Lauk"
+        testing.VILLAGE_A,
+        name="Baiq Rohani",
+        phone="+6281234567890",
+        address="Dusun Lauk",
+        birthplace="Selong",
     )
     membership = Membership.objects.create(
         worker=worker,
@@ -61,6 +65,7 @@ def test_anonymise_removes_identity_and_keeps_figures(person):
     worker = Worker.objects.get(pk=person.pk)
     assert worker.nik.startswith("ANON") and len(worker.nik) == 16
     assert "Rohani" not in worker.name and worker.phone == "" and worker.address == ""
+    assert worker.birthplace == ""
     assert worker.village_id == testing.VILLAGE_A
     assert worker.birth_date.year == 1985
     heir = Heir.objects.get()

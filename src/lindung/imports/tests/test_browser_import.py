@@ -33,3 +33,35 @@ def test_upload_preview_commit_in_the_browser(
     page.wait_for_selector("text=2 pekerja baru tersimpan.")
     assert Worker.objects.count() == 2
     page.screenshot(path=screenshot_dir / "import-committed.png", full_page=True)
+
+
+def test_multi_sheet_workbook_preview_names_the_sheets(
+    page, browser_login, screenshot_dir, settings, tmp_path
+):
+    from .layouts import sample_groups, sheet_per_dusun
+
+    settings.MEDIA_ROOT = tmp_path
+    testing.load_lombok_timur()
+    ensure_sectors()
+    officer = testing.make_user("petugas_bpjs", testing.REGENCY)
+    content, _positions = sheet_per_dusun(sample_groups())
+    browser_login(officer)
+    page.click("nav.mainnav summary:has-text('Pendataan')")
+    page.click("nav.mainnav >> text=Impor data")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "desa-danggen-timur.xlsx",
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "buffer": content,
+    }])  # fmt: skip
+    page.click("text=Unggah dan periksa")
+    page.wait_for_selector("#sheets")
+    sheets = page.inner_text("#sheets")
+    for name in ("Dusun Lauq", "Dusun Daya", "Dusun Tengak"):
+        assert f"Lembar «{name}»: 4 baris pekerja." in sheets
+    assert "Lembar «REKAP» dilewati" in sheets and "Lembar «Catatan» dilewati" in sheets
+    problems = page.inner_text("table:has(th:text('Kode'))")
+    assert "Dusun Daya" in problems and "duplicate_in_file" in problems
+    page.screenshot(path=screenshot_dir / "import-workbook-preview.png", full_page=True)
+    page.click("text=Simpan 8 baris yang diterima")
+    page.wait_for_selector("text=8 pekerja baru tersimpan.")
+    assert Worker.objects.count() == 8

@@ -64,9 +64,13 @@ class Command(BaseCommand):
             f"{result['rows']} baris: {result['accepted']} diterima, "
             f"{result['rejected']} ditolak, {len(result['warnings'])} peringatan — {mode}."
         )
+        for name, why in outcome.skipped_sheets:
+            self.stdout.write(f"Lembar '{name}' dilewati: {why}.")
         for kind, items in (("GALAT", result["errors"]), ("PERINGATAN", result["warnings"])):
             for p in items[:200]:
                 where = f"baris {p['row']}" if p["row"] else "berkas"
+                if p.get("sheet"):
+                    where = f"lembar '{p['sheet']}' {where}"
                 col = f" [{p['column']}]" if p["column"] else ""
                 self.stdout.write(f"{kind} {where}{col} {p['code']}: {p['message']}")
             if len(items) > 200:

@@ -1,4 +1,5 @@
-"""Journeys: a person's day driven in Debian's chromium, by clicks alone.
+"""Journeys: a person's day driven in Debian's chromium, by clicks alone (the browser fixtures
+come from src/lindung/conftest.py, shared with the apps' browser tests).
 
 Each journey signs in at the login page, then only clicks links and buttons a person can see;
 `Journey` refuses any typed URL after the login. Every step leaves a screenshot in
@@ -12,14 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from lindung.conftest import (  # noqa: F401  (fixtures shared with the apps' browser tests)
-    _fast_password_hashing,
-    _fresh_cache,
-    _playwright_browser,
-)
 from lindung.core import testing
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "journeys"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "journeys"
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -111,7 +107,7 @@ class Journey:
 
 
 @pytest.fixture
-def journey(_playwright_browser, live_server):  # noqa: F811
+def journey(_playwright_browser, live_server):
     contexts = []
 
     def start(name: str, size: str = "desktop") -> Journey:
