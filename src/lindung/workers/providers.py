@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -9,7 +10,8 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scoping import area_q, scoped
 from lindung.core.formatting import format_number
 from lindung.tallies import entries as tally
-from lindung.tallies.services import area_for
+from lindung.tallies.models import VillageTally
+from lindung.tallies.services import area_for, in_area
 from lindung.tallies.services import total as tally_total
 
 from .models import Worker
@@ -48,15 +50,24 @@ def _more_params(area) -> dict:
 def verification_worklist(user, area) -> list[dict]:
     if area is None:
         return []
-    qs = needing_verification(_in_area(user, area)).select_related("village")
-    count = tally_total(area_for(user, area), tally.WORKERS_FLAGGED)
+    code = area_for(user, area)
+    count = tally_total(code, tally.WORKERS_FLAGGED)
+    # Sample rows from the first villages that have workers to verify (tallies), read through
+    # the village index: ordering the whole area by priority scans the registry.
+    villages = list(
+        VillageTally.objects.filter(in_area(code), key=tally.WORKERS_FLAGGED, count__gt=0)
+        .order_by("village_id")
+        .values_list("village_id", flat=True)[:WORKLIST_ROWS]
+    )
+    qs = needing_verification(_in_area(user, area).filter(village_id__in=villages))
+    qs = qs.select_related("village")
     rows = [
         {
             "label": w.name,
             "url": reverse("workers:detail", args=[w.pk]),
             "detail": f"{w.village.name}: " + "; ".join(f["message"] for f in w.flag_details),
         }
-        for w in qs.order_by("priority_group", "name")[:WORKLIST_ROWS]
+        for w in qs.order_by(F("priority_group") + 0, "name")[:WORKLIST_ROWS]
     ]
     return [
         {
