@@ -26,7 +26,7 @@ EARLIEST = dt.date(1, 1, 1)
 STATUS = "status:"  # + status, undated: the registration pipeline
 EXPIRES = "aktif_paid"  # status aktif, by paid-until day: lapsing within N days
 ACTIVE_FROM = "act_from"  # protected from this day ...
-ACTIVE_TO = "act_to"  # ... to this day: active on d = #from <= d - #to < d
+ACTIVE_TO = "act_to"  # ... to this day: active on d = #to >= d - #from > d
 HORIZON = "horizon"  # not ended, alive: paid or committed until this day (renewals due)
 DEAD_NO_CLAIM = "dead_noclaim"  # protected when they died, no death claim: by day of death
 WORKERS = "workers"

@@ -151,7 +151,10 @@ def active_on(code: str | None, day: dt.date) -> int:
     """Memberships protected on `day` (Membership.objects.active_on) in area `code`."""
     from .entries import ACTIVE_FROM, ACTIVE_TO
 
-    return total(code, ACTIVE_FROM, until=day) - total(code, ACTIVE_TO, before=day)
+    # start <= day <= last  ==  (last >= day) minus (start > day), as start <= last: both sums
+    # read only days from `day` on (a few months of rows), not every start since the beginning.
+    after = day + dt.timedelta(days=1)
+    return total(code, ACTIVE_TO, since=day) - total(code, ACTIVE_FROM, since=after)
 
 
 NOWHERE = "-"  # an area code no village has: the user sees nothing there
