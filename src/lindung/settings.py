@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "lindung.tallies",
     "lindung.exchange",
     "lindung.api",
+    # Serves Swagger UI's own files (JS, CSS, favicon) from our static files: /api/v1/docs works
+    # on a network without internet, and no third-party CDN sees who reads the docs.
+    "ninja",
     "lindung.national",
 ]
 
@@ -71,7 +74,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -194,13 +196,18 @@ if not DEBUG:
     if env_bool("BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One language until a complete English catalogue exists: no LocaleMiddleware, so a browser's
+# Accept-Language never mixes Django's English strings into the Indonesian pages.
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LANGUAGES = [("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: a template variable is printed as is, so ids, years, codes and form values can never be
+# grouped ("20.001", value="2.027"). Amounts and counts for people go through the explicit
+# filters of lindung.core.templatetags.lindung (`angka`, `rupiah`, `persen`).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"

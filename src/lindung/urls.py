@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from lindung.accounts.login import LoginView, admin_login
 from lindung.api.api import api
@@ -22,6 +24,8 @@ urlpatterns = [
         views_personal.person_anonymise,
         name="person_anonymise",
     ),
+    # Browsers ask for /favicon.ico on every site; answer with our own icon (no 404, no CDN).
+    path("favicon.ico", RedirectView.as_view(url=static("lindung/favicon.svg"), permanent=True)),
     path("masuk/", LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("wilayah/", include("lindung.areas.urls")),
@@ -34,7 +38,6 @@ urlpatterns = [
     path("klaim/", include("lindung.claims.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
     path("pertukaran/", include("lindung.exchange.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("akun/", include("lindung.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

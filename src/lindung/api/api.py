@@ -2,7 +2,7 @@
 
 from django.db import DataError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from .auth import SessionAuth, TokenAuth
@@ -22,6 +22,8 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth(csrf=True), AnonymousRateLimit()],
     throttle=[UserRateLimit()],
     urls_namespace="api",
+    # validatorUrl off: Swagger UI would otherwise send the schema to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Model
+
+from lindung.core.formatting import format_date
 
 TYPE_LABELS = {"+": "Dibuat", "~": "Diubah", "-": "Dihapus"}
 
@@ -19,7 +23,11 @@ def history_entries(obj: Model) -> list[dict]:
             for change in delta.changes:
                 field = obj._meta.get_field(change.field)
                 changes.append(
-                    {"field": str(field.verbose_name), "old": change.old, "new": change.new}
+                    {
+                        "field": str(field.verbose_name),
+                        "old": _shown(change.old),
+                        "new": _shown(change.new),
+                    }
                 )
         entries.append(
             {
@@ -30,3 +38,10 @@ def history_entries(obj: Model) -> list[dict]:
             }
         )
     return entries
+
+
+def _shown(value):
+    """A changed value for people: dates in the pages' own style (3 Des 2026)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return format_date(value)
+    return value

@@ -24,3 +24,11 @@ class ClaimsConfig(AppConfig):
         record_actions.register("worker", actions.worker_actions, order=20)
         home.register(providers.home_cards)
         worklists.register(providers.worklist_sections, order=60)
+        try:
+            from lindung.core.demo import registry
+        except ImportError:  # the demo is optional
+            return
+        from .demo import demo_claims
+
+        # After payments (65): claims need the final "dibayar sampai" of each membership.
+        registry.register("claims", demo_claims, order=70)

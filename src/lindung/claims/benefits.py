@@ -1,4 +1,4 @@
-"""Benefit computation (domain-research §2.1-2.3): a pure function of facts and a RuleBook.
+"""Benefit computation (docs/domain.md): a pure function of facts and a RuleBook.
 
 Every component carries the rule versions it used, so a paid amount can always be traced
 back to the regulation and effective date that produced it.
@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from lindung.core.formatting import format_rupiah
 
 from .models import ClaimType, JkkOutcome, JkmWaitingVariant, SchoolLevel
 from .models import Relationship as R
@@ -27,15 +29,34 @@ class MembershipFacts:
     paid_until: dt.date | None
     coverage_end: dt.date | None
     declared_income: int
+    # The bracket income contributions were paid on (tariff tables); None = declared income.
+    contribution_income: int | None = None
 
     @classmethod
-    def of(cls, membership) -> MembershipFacts:
+    def of(cls, membership, on: dt.date | None = None) -> MembershipFacts:
+        declared = int(membership.declared_income or 0)
+        base = None
+        if on is not None:
+            from lindung.enrollment.tariffs import TariffMissing, contribution_base
+
+            try:
+                base = contribution_base(declared, on)
+            except TariffMissing:
+                base = None
         return cls(
             membership.coverage_start,
             membership.paid_until,
             membership.coverage_end,
-            int(membership.declared_income or 0),
+            declared,
+            base,
         )
+
+    @property
+    def benefit_income(self) -> int:
+        """Income that income-linked benefits multiply: what contributions were paid on."""
+        if self.contribution_income is None:
+            return self.declared_income
+        return self.contribution_income
 
     def covered_on(self, day: dt.date) -> bool:
         return (
@@ -193,7 +214,7 @@ def compute_benefit(
     rules = rules or RuleBook.load()
     if waiting_variant is None:
         waiting_variant = ClaimsSettings.current().jkm_waiting_variant
-    facts = MembershipFacts.of(membership)
+    facts = MembershipFacts.of(membership, event_date)
     return compute(
         facts,
         claim_type,
@@ -243,8 +264,8 @@ def compute(
             _jkk(result, facts, event_date, rules, jkk_outcome, stmb_start, stmb_end)
             if jkk_outcome == JkkOutcome.MENINGGAL:
                 result.notes.append(
-                    "Beasiswa JKK: syarat masa iuran minimal tidak disebut sumber yang ada "
-                    "(riset domain §2.2 [?])."
+                    "Beasiswa JKK: syarat masa iuran minimal belum ditetapkan dalam aturan "
+                    "yang tercatat di Lindung."
                 )
                 result.scholarships = scholarship_lines(children, as_of, rules)
     except MissingRule as exc:
@@ -263,7 +284,7 @@ def _jkm(result, facts, event_date, rules: RuleBook, variant: str) -> None:
             f"Kepesertaan kurang dari {waiting.as_int} bulan saat meninggal "
             f"({waiting.regulation}): "
             "hanya manfaat masa tunggu yang dibayar. Rincian mengikuti pengaturan "
-            f"'{JkmWaitingVariant(variant).label}' — kontradiksi terbuka, riset domain §9 no. 2."
+            f"'{JkmWaitingVariant(variant).label}' — sesuai pengaturan admin kabupaten."
         )
         if variant == JkmWaitingVariant.PEMAKAMAN:
             funeral = rules.get("jkm_waiting_funeral_only", event_date)
@@ -420,16 +441,37 @@ def scholarship_lines(
 def _jkk(result, facts, event_date, rules: RuleBook, outcome, stmb_start, stmb_end) -> None:
     income = Decimal(facts.declared_income)
     if outcome == JkkOutcome.MENINGGAL:
+        # Death from a work accident: a multiple of the income contributions were paid on
+        # (the bracket income, not a lower declared one), plus the fixed periodic and funeral
+        # amounts of the same annex, each a dated rule.
+        base = Decimal(facts.benefit_income)
         multiplier = rules.get("jkk_death_multiplier", event_date)
         result.components.append(
             _comp(
                 "jkk_meninggal",
-                f"Santunan kematian {multiplier.as_int} × penghasilan dilaporkan",
-                income * multiplier.value,
+                f"Santunan kematian {multiplier.as_int} × penghasilan dasar iuran "
+                f"{format_rupiah(int(base))}",
+                base * multiplier.value,
                 KIND_SANTUNAN,
                 multiplier,
             )
         )
+        periodic = rules.find("jkk_death_periodic", event_date)
+        if periodic is not None:
+            result.components.append(
+                _comp(
+                    "jkk_berkala",
+                    "Santunan berkala 24 bulan (dibayar sekaligus)",
+                    periodic.value,
+                    KIND_SANTUNAN,
+                    periodic,
+                )
+            )
+        funeral = rules.find("jkk_death_funeral", event_date)
+        if funeral is not None:
+            result.components.append(
+                _comp("jkk_pemakaman", "Biaya pemakaman", funeral.value, KIND_PEMAKAMAN, funeral)
+            )
         return
     if outcome == JkkOutcome.STMB:
         if not stmb_start or not stmb_end or stmb_end < stmb_start:
@@ -470,7 +512,7 @@ def _jkk(result, facts, event_date, rules: RuleBook, outcome, stmb_start, stmb_e
         return
     result.notes.append(
         "Perawatan medis dibayar BPJS Ketenagakerjaan langsung ke fasilitas kesehatan sesuai "
-        "kebutuhan medis, tanpa batas biaya (riset domain §2.3)."
+        "kebutuhan medis, tanpa batas biaya."
     )
 
 

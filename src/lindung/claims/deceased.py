@@ -15,11 +15,12 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from lindung.accounts.scoping import area_q, scoped
+from lindung.core.formatting import format_date
 from lindung.core.spreadsheet import read_table
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 from lindung.workers.nik import parse_nik
-from lindung.workers.services import mark_deceased
+from lindung.workers.services import death_date_problems, mark_deceased
 
 from .models import Claim, ClaimType, JkkOutcome
 from .rules import RuleBook
@@ -65,6 +66,18 @@ def deceased_without_claim(
     )
 
 
+def recent_deaths_without_claim(
+    user, area_code: str | None = None, today: dt.date | None = None
+) -> QuerySet[Membership]:
+    """Deaths recorded within the follow-up period with no claim yet: the claim worklist entry
+    opens the day the death is recorded, before it becomes overdue."""
+    today = today or dt.date.today()
+    since = today - dt.timedelta(days=followup_days(today))
+    return deceased_without_claim(user, area_code, today, days=0).filter(
+        worker__deceased_date__gt=since
+    )
+
+
 # --- recording deaths ------------------------------------------------------------------------
 
 DATE_COLUMNS = (
@@ -97,15 +110,14 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def death_date_problem(worker: Worker, date: dt.date, today: dt.date) -> str | None:
-    if date > today:
-        return "Tanggal meninggal tidak boleh di masa depan."
-    if date < worker.birth_date:
-        return "Tanggal meninggal sebelum tanggal lahir."
-    return None
+    problems = death_date_problems(worker, date, today)
+    return " ".join(problems) if problems else None
 
 
 def record_death(worker: Worker, date: dt.date, by=None, today: dt.date | None = None) -> Worker:
-    """Through the workers service, so its `worker_deceased` signal reaches enrollment."""
+    """Through the workers service: one transaction ends the memberships on that date
+    (enrollment), releases later budget months (funding) and so opens the claim worklist entry.
+    Raises ValueError with the reason when the date cannot be right."""
     today = today or dt.date.today()
     problem = death_date_problem(worker, date, today)
     if problem:
@@ -212,7 +224,7 @@ def import_death_list(
                     "row": index,
                     "nik": nik,
                     "message": "Sudah tercatat meninggal pada "
-                    f"{worker.deceased_date.strftime('%d-%m-%Y')}; tidak diubah.",
+                    f"{format_date(worker.deceased_date)}; tidak diubah.",
                 }
             )
         else:

@@ -8,9 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scoping import scoped
+from lindung.core.formatting import format_date
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 from lindung.workers.nik import parse_nik
+from lindung.workers.services import death_date_problems
 
 from .models import Claim, ClaimsSettings, ClaimStatus, ClaimType, Heir, JkkOutcome
 from .models import Relationship as R
@@ -84,7 +86,7 @@ class ClaimForm(forms.Form):
             self.add_error(
                 "event_date",
                 _("Tanggal meninggal tercatat %(d)s; samakan atau perbaiki data pekerja.")
-                % {"d": recorded.strftime("%d-%m-%Y")},
+                % {"d": format_date(recorded)},
             )
         duplicate = Claim.objects.filter(
             membership__worker=self.worker, claim_type=ctype, event_date=event
@@ -181,6 +183,14 @@ class DeathReportForm(forms.Form):
         if self.worker is None:
             raise forms.ValidationError(_("NIK tidak ditemukan di antara pekerja wilayah Anda."))
         return nik
+
+    def clean(self):
+        data = super().clean()
+        worker, date = getattr(self, "worker", None), data.get("deceased_date")
+        if worker is not None and date is not None:
+            for problem in death_date_problems(worker, date):
+                self.add_error("deceased_date", problem)
+        return data
 
 
 class DeathImportForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Who receives a death benefit: PP 44/2015 Pasal 40(2) order of priority (domain-research §2.4).
+"""Who receives a death benefit: PP 44/2015 Pasal 40(2) order of priority.
 
 The order itself is the structure of the article, so it is written here with its citation;
 anything that changed over time (the notarial-will requirement) is a versioned rule.

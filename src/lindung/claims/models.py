@@ -1,8 +1,8 @@
 """Claims (JKK, JKM, JHT), heirs, and the versioned rule tables used to compute benefits.
 
 Every amount, multiplier, limit and deadline lives in BenefitParameter / ScholarshipRate /
-DocumentRequirement rows with an effective date and the regulation they come from
-(reference/domain-research.md §2), seeded by data migrations. Code never holds the numbers.
+DocumentRequirement rows with an effective date and the regulation they come from, seeded by
+data migrations. Code never holds the numbers.
 """
 
 from __future__ import annotations
@@ -162,8 +162,8 @@ class ClaimsSettings(models.Model):
         choices=JkmWaitingVariant.choices,
         default=JkmWaitingVariant.SANTUNAN_DAN_PEMAKAMAN,
         help_text=_(
-            "Kontradiksi terbuka (riset domain §9 no. 2): jumlahnya sama Rp10 jt, rinciannya "
-            "berbeda antar sumber. Konfirmasi ke Kantor Cabang BPJS Ketenagakerjaan."
+            "Pertanyaan terbuka: jumlahnya sama Rp10 jt, rinciannya berbeda antarkantor "
+            "cabang. Konfirmasi ke Kantor Cabang BPJS Ketenagakerjaan."
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
+from lindung.core.formatting import format_date, format_number
 from lindung.tallies.entries import DEAD_NO_CLAIM
 from lindung.tallies.services import area_for, total
 from lindung.workers.nik import mask_nik
 
-from .deceased import deceased_without_claim, followup_days
+from .deceased import deceased_without_claim, followup_days, recent_deaths_without_claim
 
 ROWS = 10
 
@@ -27,7 +28,7 @@ def home_cards(user, area) -> list[dict]:
     return [
         {
             "label": _("Peserta meninggal tanpa klaim"),
-            "value": count,
+            "value": format_number(count),
             "url": url,
             "note": _("lebih dari %(d)s hari; bantu ahli waris mengajukan klaim")
             % {"d": followup_days(dt.date.today())},
@@ -42,9 +43,12 @@ def _count(user, area_code: str | None, today: dt.date | None = None) -> int:
     return total(area_for(user, area_code), DEAD_NO_CLAIM, until=cutoff)
 
 
-def _section(user, key: str, title: str, area_code: str | None, more_url: str) -> dict:
+def _section(
+    user, key: str, title: str, area_code: str | None, more_url: str, *, recent: bool = False
+) -> dict:
     today = dt.date.today()
-    qs = deceased_without_claim(user, area_code, today)
+    finder = recent_deaths_without_claim if recent else deceased_without_claim
+    qs = finder(user, area_code, today)
     rows = []
     for m in qs[:ROWS]:
         nik = m.worker.nik if user.sees_personal_data else mask_nik(m.worker.nik)
@@ -55,7 +59,7 @@ def _section(user, key: str, title: str, area_code: str | None, more_url: str) -
                 "detail": _("%(v)s · meninggal %(d)s, %(n)s hari lalu")
                 % {
                     "v": m.village.name,
-                    "d": m.worker.deceased_date.strftime("%d-%m-%Y"),
+                    "d": format_date(m.worker.deceased_date),
                     "n": (today - m.worker.deceased_date).days,
                 },
             }
@@ -64,7 +68,8 @@ def _section(user, key: str, title: str, area_code: str | None, more_url: str) -
         "key": key,
         "title": title,
         "hint": _("Terlindungi pada tanggal meninggal, tetapi belum ada klaim JKM/JKK."),
-        "count": _count(user, area_code, today),
+        # Recent deaths are few (read from the index of dead workers); the rest: the tallies.
+        "count": qs.count() if recent else _count(user, area_code, today),
         "rows": rows,
         "more_url": more_url,
     }
@@ -77,6 +82,16 @@ def worklist_sections(user, area) -> list[dict]:
     title = _("Meninggal tanpa klaim > %(d)s hari") % {"d": days}
     more = reverse("claims:deceased") + f"?wilayah={area.code}"
     sections = [_section(user, "klaim-meninggal", title, area.code, more)]
+    recent = _section(
+        user,
+        "klaim-meninggal-baru",
+        _("Kematian baru dicatat — ajukan klaim"),
+        area.code,
+        more,
+        recent=True,
+    )
+    if recent["count"]:
+        sections.append(recent)
     # The branch office follows up every village it serves, whatever area is being viewed.
     if user.role == Role.PETUGAS_BPJS and user.scope_code is not None:
         sections.append(

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from lindung.accounts.models import Role
+from lindung.core.formatting import format_date
 
 from .benefits import KIND_PEMAKAMAN, compute_benefit, jkk_claim_deadline
 from .heirs import entitled_heirs
@@ -307,7 +308,7 @@ def check_new_claim(
         if deadline and report_date > deadline:
             errors.append(
                 f"Klaim JKK lewat batas {window.as_int} tahun sejak kecelakaan "
-                f"({window.regulation}); batas terakhir {deadline.strftime('%d-%m-%Y')}."
+                f"({window.regulation}); batas terakhir {format_date(deadline)}."
             )
     elif jkk_outcome:
         errors.append("Akibat kecelakaan hanya diisi untuk klaim JKK.")

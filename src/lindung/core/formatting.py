@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+from decimal import Decimal
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
@@ -46,6 +47,22 @@ def format_percent(value, digits: int = 1) -> str:
     if not math.isfinite(number):
         return "-"
     return f"{number:.{places}f}".replace(".", ",") + "%"
+
+
+def format_value(value) -> str:
+    """A table cell for people: counts grouped (20.001), fractions with a comma (12,35), text
+    as is; used where one column mixes numbers and words (report summaries)."""
+    if isinstance(value, bool) or value is None:
+        return "-" if value is None else ("ya" if value else "tidak")
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float | Decimal):
+        if not math.isfinite(float(value)):
+            return "-"
+        sign = "-" if float(value) < 0 else ""
+        whole, _, frac = f"{abs(float(value)):.2f}".partition(".")
+        return f"{sign}{format_number(int(whole))}{',' + frac if frac.strip('0') else ''}"
+    return str(value)
 
 
 def format_month(value) -> str:

@@ -22,6 +22,11 @@ class CoverageConfig(AppConfig):
         register(NavItem(_("Laporan saya"), "coverage:report_jobs", group="cakupan", order=20))
         register(NavItem(_("Laporan BPJS"), "coverage:bpjs_reports", group="cakupan", order=30))
         register(NavItem(_("Target cakupan"), "coverage:targets", group="cakupan", order=50))
+        register(
+            NavItem(
+                _("Pengaturan"), "coverage:settings", admin_only=True, group="administrasi", order=5
+            )
+        )
         if coverage_cards not in home.PROVIDERS:
             home.register(coverage_cards)
         if coverage_charts not in home.CHART_PROVIDERS:

@@ -1,6 +1,6 @@
 """Demo step: working-population denominators, then a full coverage recount.
 
-The regency figure is the real BPS 2024 count (domain-research §7.2). Village figures do not
+The regency figure is the real BPS 2024 count. Village figures do not
 exist in any source, so the demo spreads the regency figure over villages in proportion to
 their demo residents and labels every such row as synthetic.
 """
@@ -16,7 +16,7 @@ from lindung.areas.models import Area, WorkforceDenominator
 
 REGENCY_WORKING_POPULATION_2024 = {
     "value": 775_960,
-    "note": "BPS 2024 penduduk bekerja, via Kadisnakertrans (domain-research §7.2)",
+    "note": "BPS 2024 penduduk bekerja, disampaikan Kadisnakertrans",
 }
 
 

@@ -1,9 +1,10 @@
 """CSV and XLSX downloads that a spreadsheet cannot execute (formula / CSV injection).
 
 A text cell that starts with = + - @ (or tab / carriage return, which some spreadsheet programs
-strip before parsing) is prefixed with an apostrophe, as OWASP recommends. Numbers stay numbers.
-XLSX is written with xlsxwriter's `strings_to_formulas` off, so even unprefixed text is stored
-as a string; the prefix is still applied so the file is safe after re-saving as CSV.
+strip before parsing) is prefixed with an apostrophe in CSV, as OWASP recommends. Numbers stay
+numbers. XLSX is written with xlsxwriter's `strings_to_formulas` off and every text as a text
+cell, which is never evaluated: there the text stays exactly as typed (a phone +62…, no
+apostrophe that a person would see and retype).
 Reusable by any app: `safe_cell`, `csv_response`, `xlsx_response`, `table_response`, and the
 `*_bytes` functions behind them for files made in the background.
 """
@@ -23,17 +24,22 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
-    """Value ready for a spreadsheet cell: numbers and dates unchanged, risky text neutralised."""
+    """Value ready for a CSV cell: numbers and dates unchanged, risky text neutralised."""
+    value = cell_value(value)
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """Value for an XLSX cell: numbers and dates unchanged, text as it is (a text cell)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, int | float | Decimal | dt.date):
         return value
-    text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+    return str(value)
 
 
 def _csv_value(value):
@@ -66,11 +72,11 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]) 
     for title, header, rows in sheets:
         sheet = book.add_worksheet(_sheet_title(title))
         for col, name in enumerate(header):
-            sheet.write_string(0, col, str(safe_cell(name)), bold)
+            sheet.write_string(0, col, str(cell_value(name)), bold)
             sheet.set_column(col, col, max(10, min(40, len(str(name)) + 2)))
         for r, row in enumerate(rows, start=1):
             for col, value in enumerate(row):
-                value = safe_cell(value)
+                value = cell_value(value)
                 if isinstance(value, dt.date):
                     sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date_fmt)
                 elif isinstance(value, int | float | Decimal):

@@ -1,6 +1,6 @@
 """The UCJ indicator: numerator, denominator, percent, target, gap and grade for an area.
 
-Coverage % = active participants / working population x 100 (domain-research §4.1). The
+Coverage % = active participants / working population x 100. The
 numerator has two sources kept apart: Lindung memberships (BPU registered by the programme)
 and BPJS aggregate reports (PU, BPU, Jakon). The denominator is `WorkforceDenominator` with
 its source and year shown, because several inconsistent denominators are in use (§4.1, §7.3).

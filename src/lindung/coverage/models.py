@@ -1,12 +1,13 @@
 """UCJ coverage: configuration as data (grade bands, targets, numerator rules), BPJS aggregate
 counts, and the pre-aggregated snapshots that dashboards read.
 
-Coverage % = active participants / working population x 100 (domain-research §4.1). Numerator
+Coverage % = active participants / working population x 100. Numerator
 and denominator are kept apart so both can be shown; the denominator comes from
 `areas.WorkforceDenominator` with its source.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ class GradeBand(models.Model):
     """One grade (sangat rendah / rendah / sedang / tinggi) from `min_percent` up.
 
     The set in force on a day is the one with the latest `valid_from` not after that day.
-    Thresholds are data because no official source for them was found (domain-research §4,
+    Thresholds are data because no official source for them was found (docs/domain.md,
     anchors: Lampung Tengah names the categories but not the cut-offs).
     """
 
@@ -361,3 +362,45 @@ class ReportJob(ChoiceLabels, models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (*self.WAITING, *self.RUNNING)
+
+
+class Letterhead(models.Model):
+    """Kop surat and signatory of official documents (certificate, Bupati and Paritrana reports).
+    One row, edited by the admin kabupaten on the settings page."""
+
+    government = models.CharField(
+        _("pemerintah daerah"), max_length=120, default="Pemerintah Kabupaten Lombok Timur"
+    )
+    office = models.CharField(
+        _("perangkat daerah"), max_length=160, default="Dinas Tenaga Kerja dan Transmigrasi"
+    )
+    address = models.CharField(_("alamat"), max_length=250, blank=True)
+    place = models.CharField(_("tempat penandatanganan"), max_length=80, default="Selong")
+    logo = models.ImageField(_("logo"), upload_to="letterhead/", blank=True)
+    signatory_name = models.CharField(_("nama penandatangan"), max_length=120, blank=True)
+    signatory_title = models.CharField(_("jabatan penandatangan"), max_length=160, blank=True)
+    signatory_nip = models.CharField(
+        _("NIP penandatangan"),
+        max_length=21,
+        blank=True,
+        validators=[RegexValidator(r"^\d{18}$", _("NIP terdiri atas 18 angka."))],
+        help_text=_("18 angka, tanpa spasi."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kop surat dan penandatangan")
+        verbose_name_plural = _("kop surat dan penandatangan")
+
+    def __str__(self) -> str:
+        return f"{self.government} · {self.office}"
+
+    @classmethod
+    def current(cls) -> "Letterhead":
+        return cls.objects.order_by("pk").first() or cls()
+
+    @property
+    def nip_shown(self) -> str:
+        """NIP grouped the official way: 19XXXXXX XXXXXX X XXX."""
+        n = self.signatory_nip
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}" if len(n) == 18 else n

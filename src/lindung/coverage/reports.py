@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area, AreaLevel
-from lindung.core.formatting import format_date
+from lindung.core.formatting import format_date, format_month
 
 from . import dashboard as dash
+from . import svgcharts
 from .exports import XLSX_TYPE, pdf_bytes, xlsx_bytes, xlsx_response
 from .indicators import Indicator
 from .league import league_rows, league_table
+from .letterhead import letterhead_context
 from .models import CoverageConfig, Innovation, RegionalPolicy
 from .periods import add_months, month_start, today
 
@@ -33,7 +35,9 @@ def _summary_rows(head: Indicator) -> list[list]:
         ["  Peserta BPU didaftarkan Lindung", num.lindung],
     ]
     if num.bpjs is not None:
-        rows.append([f"  Laporan BPJS bulan {num.bpjs_period:%Y-%m} (total)", num.bpjs_total])
+        rows.append(
+            [f"  Laporan BPJS bulan {format_month(num.bpjs_period)} (total)", num.bpjs_total]
+        )
         for seg, n in sorted(num.bpjs.items()):
             rows.append([f"    {seg}", n])
     else:
@@ -43,7 +47,9 @@ def _summary_rows(head: Indicator) -> list[list]:
         ["  Tahun penyebut", str(den.year) if den.year else "-"],
         ["  Sumber penyebut", den.source_label or "-"],
         ["Cakupan (%)", head.percent if head.percent is not None else "belum ada penyebut"],
-        ["Kategori", head.band.label if head.band else "-"],
+        # Official documents show only decided values: a category whose thresholds have no
+        # verified source is left out (the dashboard still shows it, with its note).
+        ["Kategori", head.band.label if head.band and head.band.verified else "-"],
         ["Target (%)", head.target.percent if head.target else "belum ada target"],
         ["  Sumber target", head.target.source if head.target else "-"],
         [
@@ -66,8 +72,6 @@ def _notes(head: Indicator) -> list[str]:
         "terpisah; sumber penyebut dicantumkan).",
         f"Gabungan BPU Lindung dan laporan BPJS: {config.get_bpu_overlap_display()}.",
     ]
-    if head.band and not head.band.verified:
-        notes.append(f"Ambang kategori: {head.band.source}")
     return notes
 
 
@@ -85,6 +89,12 @@ def monthly(user, area: Area, period: dt.date) -> dict:
         "league": league,
         "top": league.ranked[:10] if league else [],
         "generated": today(),
+        "trend_svg": svgcharts.line_chart(
+            [format_month(t["period"]) for t in data["trend"]],
+            [t["percent"] for t in data["trend"]],
+        ),
+        "sector_svg": svgcharts.bar_chart([(r["label"], r["active"]) for r in data["by_sector"]]),
+        **letterhead_context(),
     }
 
 
@@ -119,6 +129,16 @@ def monthly_sheets(data: dict) -> list:
             [[r["label"], r["active"], r["share"], r["lapse_risk"]] for r in data["by_funding"]],
         ),
     ]
+    claims = data.get("claims")
+    if claims:
+        sheets.append(
+            (
+                "Klaim dibayar",
+                ["jenis_klaim", "jumlah_klaim", "santunan_dibayar"],
+                [[t["label"], t["count"], t["amount"]] for t in claims["by_type"].values()]
+                + [["Jumlah", claims["paid_count"], claims["paid_amount"]]],
+            )
+        )
     if data["league"] is not None:
         lh, lr = league_rows(data["league"])
         sheets.append(("Peringkat desa", lh, lr))
@@ -192,6 +212,7 @@ def paritrana(user, area: Area, year: int) -> dict:
         ),
         "year_start": start,
         "generated": today(),
+        **letterhead_context(),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import settings_page, views
 
 app_name = "coverage"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("laporan-bpjs/", views.bpjs_reports, name="bpjs_reports"),
     path("target/", views.targets, name="targets"),
     path("regulasi-inovasi/", views.policies, name="policies"),
+    path("pengaturan/", settings_page.settings_page, name="settings"),
     path("laporan/", views.report_jobs, name="report_jobs"),
     path("laporan/<int:pk>/", views.report_job, name="report_job"),
     path("laporan/<int:pk>/kemajuan/", views.report_job_progress, name="report_job_progress"),

@@ -32,6 +32,7 @@ from .bpjs_import import import_bpjs_counts
 from .exports import pdf_response, table_response
 from .forms import InnovationForm, PolicyForm, TargetForm, UploadForm
 from .league import METRICS, league_rows, league_table
+from .letterhead import letterhead_context
 from .models import (
     BpjsReportCount,
     CoverageConfig,
@@ -500,6 +501,7 @@ def certificate(request, code: str):
             "winners": winners,
             "metric_label": METRICS[metric],
             "issued": today(),
+            **letterhead_context(),
         },
     )
     return pdf_response(html, f"sertifikat_{area.digits}_{metric}_{end:%Y%m}")

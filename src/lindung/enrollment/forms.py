@@ -53,6 +53,16 @@ class EnrolForm(forms.Form):
         help_text=_("Isi ini bila cabang hanya mengonfirmasi status tanpa membagikan KPJ."),
     )
     note = forms.CharField(label=_("Catatan"), required=False, max_length=255)
+    override_reason = forms.CharField(
+        label=_("Alasan pengecualian syarat kelayakan"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Hanya untuk admin kabupaten atau petugas BPJS, bila pekerja tidak memenuhi syarat "
+            "sumber dana tetapi tetap perlu didaftarkan. Alasan dan nama Anda dicatat."
+        ),
+    )
 
     def __init__(self, *args, periods: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +92,16 @@ class TransitionForm(forms.Form):
         help_text=_("Kosongkan untuk hari ini."),
     )
     note = forms.CharField(label=_("Catatan"), required=False, max_length=255)
+    override_reason = forms.CharField(
+        label=_("Alasan pengecualian syarat kelayakan"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Hanya untuk admin kabupaten atau petugas BPJS, bila pekerja tidak memenuhi syarat "
+            "sumber dana tetapi tetap perlu didaftarkan. Alasan dan nama Anda dicatat."
+        ),
+    )
 
     def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

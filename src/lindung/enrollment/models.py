@@ -1,5 +1,7 @@
 """Memberships (kepesertaan BPU) of workers, with their lifecycle."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +102,37 @@ class Membership(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} ({self.get_status_display()})"
+
+    def is_protected_on(self, day) -> bool:
+        """The one definition of "covered on `day`", the same as `objects.active_on(day)`.
+
+        The status says where the membership is in its lifecycle; protection needs the day to
+        be paid for. An "aktif" membership whose current month is not yet paid (before the
+        deadline day) is not protected until that month is paid; pages show it, see
+        `unprotected_since`.
+        """
+        return (
+            self.status not in PRE_ACTIVE
+            and self.coverage_start is not None
+            and self.paid_until is not None
+            and self.coverage_start <= day <= self.paid_until
+            and (self.coverage_end is None or day <= self.coverage_end)
+        )
+
+    def unprotected_since(self, today):
+        """First unpaid day when the status is still aktif/menunggak but `today` is not
+        covered; None when status and protection agree."""
+        if self.status not in (MembershipStatus.AKTIF, MembershipStatus.MENUNGGAK):
+            return None
+        if self.is_protected_on(today) or self.paid_until is None:
+            return None
+        return self.paid_until + dt.timedelta(days=1)
+
+    @property
+    def unprotected_today(self):
+        from django.utils import timezone
+
+        return self.unprotected_since(timezone.localdate())
 
 
 class MembershipTransition(models.Model):

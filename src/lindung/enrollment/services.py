@@ -15,6 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.core.formatting import format_date
+from lindung.workers.eligibility import enforce
+
 from .models import (
     ContributionPayment,
     EndReason,
@@ -72,14 +75,24 @@ def enrol(
     kpj: str = "",
     bpjs_registered: bool | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> Membership:
-    """Record a worker for membership (status didata)."""
+    """Record a worker for membership (status didata), if the dated eligibility rules for the
+    funding source allow it or an authorised user overrides them with a reason."""
     if worker.deceased_date:
         raise ValidationError(_("Pekerja ini tercatat sudah meninggal; tidak dapat didaftarkan."))
     if declared_income is None or int(declared_income) <= 0:
         raise ValidationError(_("Penghasilan yang dilaporkan harus lebih dari Rp0."))
     if funding_type not in FundingType.values:
         raise ValidationError(_("Sumber dana tidak dikenal."))
+    enforce(
+        worker,
+        funding_type,
+        _today(),
+        step="pendaftaran",
+        by=by,
+        override_reason=override_reason,
+    )
     rule = lapse_rule_on(_today())
     if payment_period_months not in rule.payment_periods:
         raise ValidationError(
@@ -123,8 +136,14 @@ def transition(
     end_reason: str = "",
     on: dt.date | None = None,
     kpj: str | None = None,
+    override_reason: str = "",
+    reported_by_bpjs: bool = False,
 ) -> Membership:
-    """Move a membership to `to_status`, or raise TransitionError explaining why not."""
+    """Move a membership to `to_status`, or raise TransitionError explaining why not.
+
+    `reported_by_bpjs`: BPJS's own list says the member is active; the contribution was paid
+    at BPJS, so activation does not wait for a payment recorded here.
+    """
     on = on or _today()
     if to_status not in S.values:
         raise TransitionError(_("Status tujuan tidak dikenal."))
@@ -150,7 +169,16 @@ def transition(
                 message
                 % {"from": _label(current.status), "to": _label(to_status), "allowed": choices}
             )
-        _apply_effects(current, to_status, end_reason=end_reason, on=on, kpj=kpj)
+        _apply_effects(
+            current,
+            to_status,
+            end_reason=end_reason,
+            on=on,
+            kpj=kpj,
+            by=by,
+            override=override_reason,
+            paid_at_bpjs=reported_by_bpjs,
+        )
         from_status = current.status
         current.status = to_status
         current.version = F("version") + 1
@@ -167,7 +195,17 @@ def transition(
     return current
 
 
-def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.date, kpj) -> None:
+def _apply_effects(
+    m: Membership,
+    to_status: str,
+    *,
+    end_reason: str,
+    on: dt.date,
+    kpj,
+    by=None,
+    override: str = "",
+    paid_at_bpjs: bool = False,
+) -> None:
     if kpj is not None and kpj.strip():
         m.kpj = kpj.strip()
     if to_status == S.BERAKHIR:
@@ -184,7 +222,11 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
             m.coverage_end = on
     elif end_reason:
         raise TransitionError(_("Alasan berakhir hanya diisi saat mengakhiri kepesertaan."))
-    if to_status == S.AKTIF:
+    if to_status == S.AKTIF and m.status == S.DIAJUKAN:
+        # First protection: the rules in force that day must (still) allow it. A member who
+        # returns from menunggak/nonaktif keeps paying even past an age limit (BPJS practice).
+        enforce(m.worker, m.funding_type, on, step="aktivasi", by=by, override_reason=override)
+    if to_status == S.AKTIF and not paid_at_bpjs:
         if not m.paid_until:
             raise TransitionError(
                 _("Catat pembayaran iuran pertama sebelum mengaktifkan kepesertaan.")
@@ -192,8 +234,9 @@ def _apply_effects(m: Membership, to_status: str, *, end_reason: str, on: dt.dat
         if m.paid_until < on:
             raise TransitionError(
                 _("Iuran hanya dibayar sampai %(d)s; catat pembayaran berikutnya dahulu.")
-                % {"d": m.paid_until.strftime("%d/%m/%Y")}
+                % {"d": format_date(m.paid_until)}
             )
+    if to_status == S.AKTIF:
         if m.coverage_start is None:
             m.coverage_start = on
         m.coverage_end = None
@@ -215,7 +258,11 @@ def next_period_start(m: Membership, paid_on: dt.date) -> dt.date:
     return month_start(m.coverage_start or paid_on)
 
 
-def expected_amount(m: Membership, start: dt.date, months: int, tables=None) -> int:
+def expected_amount(
+    m: Membership, start: dt.date, months: int, tables=None, *, funding_type: str | None = None
+) -> int:
+    """Tariff price of `months` from `start`, for the source paying them (default: the
+    membership's own)."""
     tables = tables or load_tables()
     sector_code = getattr(getattr(m.worker, "sector", None), "code", None)
     return period_cost(
@@ -223,10 +270,19 @@ def expected_amount(m: Membership, start: dt.date, months: int, tables=None) -> 
         start,
         months,
         with_jht=m.with_jht,
-        funding_type=m.funding_type,
+        funding_type=funding_type or m.funding_type,
         transport=is_transport_sector(sector_code, tables),
         tables=tables,
     )
+
+
+def _check_period(months: int, paid_on: dt.date) -> None:
+    rule = lapse_rule_on(paid_on)
+    if months not in rule.payment_periods:
+        raise ValidationError(
+            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
+            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
+        )
 
 
 def record_payment(
@@ -238,13 +294,16 @@ def record_payment(
     amount: int | None = None,
     note: str = "",
 ) -> ContributionPayment:
-    """Record `months` contribution months paid, continuing from the last paid month."""
-    rule = lapse_rule_on(paid_on)
-    if months not in rule.payment_periods:
-        raise ValidationError(
-            _("Periode bayar harus salah satu dari: %(periods)s bulan.")
-            % {"periods": ", ".join(str(p) for p in rule.payment_periods)}
-        )
+    """Record `months` contribution months paid, continuing from the last paid month.
+
+    Months a budget has committed to are priced once, by that commitment: the payment must
+    cover the commitment's months for its cost, and it realises the budget (funding.realise).
+    """
+    # Funding depends on enrollment; imported here so the payment can see its commitment.
+    from lindung.funding import services as funding
+
+    if not isinstance(months, int) or months < 1 or months > 12:
+        raise ValidationError(_("Jumlah bulan harus 1 sampai 12."))
     if amount is not None and amount < 0:
         raise ValidationError(_("Jumlah bayar tidak boleh negatif."))
     if paid_on > _today():
@@ -261,8 +320,18 @@ def record_payment(
                 % {"s": m.get_status_display()}
             )
         start = next_period_start(m, paid_on)
+        if m.paid_until is None and (first := funding.first_open_commitment(m.pk)):
+            start = first.start_month  # the first month paid is the first month funded
         end = month_end(add_months(start, months - 1))
-        expected = expected_amount(m, start, months)
+        open_c = funding.first_open_commitment(m.pk)
+        paying_type = (
+            open_c.source.source_type if open_c and open_c.start_month == start else m.funding_type
+        )
+        expected = expected_amount(m, start, months, funding_type=paying_type)
+        commitment = funding.commitment_for_payment(m, start, months, amount, expected)
+        if commitment is None:
+            _check_period(months, paid_on)
+            paying_type = m.funding_type
         payment = ContributionPayment.objects.create(
             membership=m,
             period_start=start,
@@ -270,11 +339,13 @@ def record_payment(
             months=months,
             amount=expected if amount is None else int(amount),
             expected_amount=expected,
-            funding_type=m.funding_type,
+            funding_type=paying_type,
             paid_on=paid_on,
             by=by,
             note=note[:255],
         )
+        if commitment is not None:
+            funding.realise(commitment, payment)
         Membership.objects.filter(pk=m.pk).update(paid_until=end, version=F("version") + 1)
         m.refresh_from_db()
     if m.status == S.MENUNGGAK and m.paid_until >= paid_on:
@@ -284,7 +355,7 @@ def record_payment(
 
 
 # ---------------------------------------------------------------------------------------------
-# Lapse rule (domain-research §1.3; LapseRule rows)
+# Lapse rule (docs/domain.md; LapseRule rows)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -344,3 +415,47 @@ def apply_lapse_rules(today: dt.date | None = None, *, by=None) -> LapseResult:
         )
         result.to_menunggak += 1
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Deaths (receivers of workers.services.death_date_check / worker_deceased)
+# ---------------------------------------------------------------------------------------------
+
+
+def death_date_problems(worker, date: dt.date) -> list[str]:
+    """A death before a membership's protection started is a typing error, not a claim."""
+    started = (
+        Membership.objects.filter(worker=worker, coverage_start__gt=date)
+        .exclude(status=S.BERAKHIR)
+        .order_by("coverage_start")
+        .values_list("coverage_start", flat=True)
+        .first()
+    )
+    if started is None:
+        return []
+    return [
+        _(
+            "Tanggal meninggal %(d)s sebelum kepesertaan dimulai (%(s)s). Periksa tanggal pada "
+            "akta kematian."
+        )
+        % {"d": date.strftime("%d-%m-%Y"), "s": started.strftime("%d-%m-%Y")}
+    ]
+
+
+def end_memberships_on_death(worker, date: dt.date, by=None) -> list[Membership]:
+    """End every open membership on the date of death (reason: meninggal). Protection runs up
+    to and including that day, so the death itself is covered; from the next day the person
+    is neither active nor counted in coverage."""
+    ended = []
+    for m in Membership.objects.filter(worker=worker, status__in=OPEN_STATUSES):
+        ended.append(
+            transition(
+                m,
+                S.BERAKHIR,
+                by=by if getattr(by, "is_authenticated", False) else None,
+                end_reason=EndReason.MENINGGAL,
+                on=date,
+                note=_("Meninggal dunia pada %(d)s") % {"d": date.strftime("%d-%m-%Y")},
+            )
+        )
+    return ended

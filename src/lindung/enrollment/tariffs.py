@@ -1,7 +1,7 @@
 """Versioned BPU contribution tariffs and the one function that prices a month of cover.
 
 Every rupiah figure lives in the tables below (seeded by migration 0002 from
-domain-research.md §1.1–§1.3); nothing here hard-codes a rate. Use
+docs/domain.md); nothing here hard-codes a rate. Use
 `monthly_contribution()` / `period_cost()` everywhere a contribution is shown or charged.
 """
 
@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lindung.core.formatting import format_month
 
 from .months import add_months, month_start
 
@@ -149,7 +151,7 @@ class RejoinPolicy(models.TextChoices):
 
 
 class LapseRule(models.Model):
-    """Payment periods, deadline and when unpaid membership ends (domain-research §1.3)."""
+    """Payment periods, deadline and when unpaid membership ends."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     effective_from = models.DateField(_("berlaku mulai"))
@@ -174,6 +176,20 @@ class LapseRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def clean(self) -> None:
+        # Only "start again" is applied (a returning worker gets a new membership and tenure
+        # restarts); saying "continue" here would state a rule the app does not follow.
+        if self.rejoin_policy and self.rejoin_policy != RejoinPolicy.RESTART:
+            raise ValidationError(
+                {
+                    "rejoin_policy": _(
+                        "Lindung baru menjalankan aturan «daftar ulang dari nol». Pilihan "
+                        "«melanjutkan kepesertaan lama» perlu dikonfirmasi Kantor Cabang dan "
+                        "dibangun dahulu (lihat docs/domain.md)."
+                    )
+                }
+            )
 
 
 class TariffMissing(ValidationError):
@@ -283,8 +299,7 @@ def _rates_for(tables: TariffTables, month: dt.date) -> Rates:
     matches = [r for r in tables.rates if r.covers(month)]
     if not matches:
         raise TariffMissing(
-            _("Belum ada tabel tarif iuran untuk bulan %(month)s.")
-            % {"month": month.strftime("%m/%Y")}
+            _("Belum ada tabel tarif iuran untuk bulan %(month)s.") % {"month": format_month(month)}
         )
     return max(matches, key=lambda r: r.effective_from)
 
@@ -409,6 +424,14 @@ def period_breakdown(
         )
         for i in range(months)
     ]
+
+
+def contribution_base(income: int, on: dt.date, tables: TariffTables | None = None) -> int:
+    """The income contributions are paid on in the month of `on`: the Lampiran II bracket's
+    nominal income (a member declaring Rp500.000 pays on Rp1.000.000). Benefits that are a
+    multiple of income (JKK) use this same base."""
+    rates = _rates_for(tables or load_tables(), month_start(on))
+    return nominal_income_for(rates, int(income))[0]
 
 
 def period_cost(income: int, start_month: dt.date, months: int, **kwargs) -> int:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
 from lindung.areas.models import Area
+from lindung.core.formatting import format_date
 from lindung.core.paging import CachedCountPaginator as Paginator
 from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
@@ -164,6 +165,7 @@ def membership_transition(request, pk: int):
             end_reason=data["end_reason"],
             on=data["on"],
             kpj=data["kpj"] or None,
+            override_reason=data["override_reason"],
         )
     except ValidationError as exc:
         for text in _messages_of(exc):
@@ -215,7 +217,7 @@ def membership_payment(request, pk: int):
             messages.success(
                 request,
                 _("Pembayaran %(n)s bulan tercatat; dibayar sampai %(d)s.")
-                % {"n": payment.months, "d": payment.period_end.strftime("%d/%m/%Y")},
+                % {"n": payment.months, "d": format_date(payment.period_end)},
             )
             return redirect("enrollment:detail", pk=m.pk)
     start = services.next_period_start(m, today)
@@ -272,6 +274,7 @@ def membership_create(request, worker_id: int):
                 kpj=data["kpj"],
                 bpjs_registered=form.bpjs_registered,
                 note=data["note"],
+                override_reason=data["override_reason"],
             )
         except ValidationError as exc:
             for text in _messages_of(exc):

@@ -1,4 +1,4 @@
-"""Batch file of verified registrations for the BPJS branch (domain-research §8)."""
+"""Batch file of verified registrations for the BPJS branch."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from .columns import SOURCES
 from .models import ExportBatch, ExportProfile, FileFormat
 
 TEXT_SOURCES = {"nik", "kode_desa", "no_hp", "kpj", "tgl_lahir", "tanggal_mulai"}
+# Digits Excel would mangle when it opens a CSV (5.2E+15, lost leading 0 or +).
+ID_SOURCES = {"nik", "kode_desa", "no_hp", "kpj"}
 
 
 class ExportError(ValueError):
@@ -113,12 +115,13 @@ def export_batch(
                 "Tidak ada kepesertaan berstatus «Diverifikasi» di wilayah ini untuk diekspor."
             )
         header, rows = build_rows(profile, memberships)
+        text_cols = {i for i, c in enumerate(profile.columns) if c["source"] in TEXT_SOURCES}
         if file_format == FileFormat.XLSX:
-            text_cols = {i for i, c in enumerate(profile.columns) if c["source"] in TEXT_SOURCES}
             content = files.to_xlsx(header, rows, "Pendaftaran BPU", text_cols)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            content = files.to_csv(header, rows)
+            ids = {i for i, c in enumerate(profile.columns) if c["source"] in ID_SOURCES}
+            content = files.to_csv(header, rows, ids)
             content_type = "text/csv; charset=utf-8"
         batch = ExportBatch.objects.create(
             area=area,

@@ -4,6 +4,9 @@ The branch sends lists with NIK, sometimes KPJ, a name and a status spelled many
 branches confirm registration without sharing card numbers, so a list without KPJ still marks
 memberships as registered (bpjs_registered). Every status change goes through
 enrollment.services.transition; a change the lifecycle does not allow is reported, never forced.
+BPJS's «aktif» is authoritative (the contribution was paid at BPJS), a death is recorded through
+workers.services.mark_deceased on the list's end date, and the preview carries out every row
+with the apply's own code inside a savepoint it then rolls back, so both always agree.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lindung.areas.models import AreaLevel
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import EndReason, Membership, MembershipStatus
 from lindung.enrollment.permissions import LIFECYCLE_ROLES
 from lindung.imports.normalise import parse_date
 from lindung.workers.nik import clean_nik, parse_nik
+from lindung.workers.services import mark_deceased
 
 from . import files
 from .matching import LABELS, Match, MembershipIndex
@@ -38,6 +41,9 @@ STATUS_HEADERS = ("status", "status kepesertaan", "status peserta", "sts", "kete
 BIRTH_HEADERS = ("tgl lahir", "tanggal lahir", "tgllahir", "tgl lhr")
 START_HEADERS = ("tgl kepesertaan", "tanggal kepesertaan", "tmt", "tgl aktif", "tgl mulai",
                  "tanggal mulai", "tgl daftar", "tanggal daftar")  # fmt: skip
+END_HEADERS = ("tgl akhir kepesertaan", "tanggal akhir kepesertaan", "tgl akhir", "tanggal akhir",
+               "tgl berakhir", "tanggal berakhir", "tgl nonaktif", "tgl meninggal",
+               "tanggal meninggal", "tgl keluar", "tanggal keluar")  # fmt: skip
 REASON_HEADERS = ("alasan", "keterangan", "ket", "alasan berakhir", "alasan nonaktif")
 VILLAGE_HEADERS = ("kode desa", "kode wilayah", "kodedesa")
 
@@ -129,6 +135,7 @@ def read_status_file(name: str, data: bytes) -> list[dict]:
         "birth": table.find(*BIRTH_HEADERS),
         "start": table.find(*START_HEADERS),
         "reason": table.find(*REASON_HEADERS),
+        "end": table.find(*END_HEADERS),
         "village": table.find(*VILLAGE_HEADERS),
     }
     if not cols["status"]:
@@ -156,6 +163,7 @@ def read_status_file(name: str, data: bytes) -> list[dict]:
                 "status_text": get("status"),
                 "birth": (_date(get("birth")) or None),
                 "start": _date(get("start")),
+                "end": _date(get("end")),
                 "reason_text": get("reason"),
                 "village": village,
             }
@@ -208,7 +216,7 @@ def plan_for(m: Membership, target: str, end_reason: str) -> Plan:
     )
 
 
-def _entry(raw: dict, index: MembershipIndex, home_village: str = "") -> dict:
+def _entry(raw: dict, index: MembershipIndex) -> dict:
     entry = {
         "row": raw["row"],
         "nik": raw["nik"],
@@ -229,7 +237,10 @@ def _entry(raw: dict, index: MembershipIndex, home_village: str = "") -> dict:
         "result": "",
         "applied": False,
     }
+    reason = parse_reason(raw["status_text"], raw.get("reason_text", ""))
     target = parse_status(raw["status_text"])
+    if reason == EndReason.MENINGGAL:
+        target = S.BERAKHIR  # «AKTIF / MENINGGAL DUNIA» or «NON AKTIF / MENINGGAL DUNIA»
     if target is None:
         entry["problem"] = f"Status «{raw['status_text']}» tidak dikenali."
     entry["target"] = target or ""
@@ -237,7 +248,7 @@ def _entry(raw: dict, index: MembershipIndex, home_village: str = "") -> dict:
     if nik and not (len(nik) == 16 and nik.isdigit()):
         entry["match_reason"] = "NIK bukan 16 digit"
     birth = raw["birth"] or (parse_nik(nik).birth_date if len(nik) == 16 else None)
-    found = index.find(nik, raw["kpj"], raw["name"], birth, raw.get("village") or home_village)
+    found = index.find(nik, raw["kpj"], raw["name"], birth, raw.get("village") or "")
     entry["match"] = found.kind
     entry["match_label"] = LABELS[found.kind]
     entry["match_reason"] = found.reason or entry["match_reason"]
@@ -261,8 +272,7 @@ def _entry(raw: dict, index: MembershipIndex, home_village: str = "") -> dict:
         )
         return entry
     if target:
-        reason = parse_reason(raw["status_text"], raw["reason_text"])
-        plan = plan_for(m, target, reason)
+        plan = plan_for(m, target, reason if target == S.BERAKHIR else "")
         entry["steps"] = [str(s) for s in plan.steps]
         entry["end_reason"] = plan.end_reason
         entry["confirm_only"] = plan.confirm_only
@@ -271,14 +281,15 @@ def _entry(raw: dict, index: MembershipIndex, home_village: str = "") -> dict:
 
 
 def evaluate(user, raw_rows: list[dict]) -> list[dict]:
+    """Match every row and plan its lifecycle steps (reads only)."""
     births = {r["birth"] for r in raw_rows if r["birth"]}
     births |= {b for r in raw_rows if len(r["nik"]) == 16 and (b := parse_nik(r["nik"]).birth_date)}
     index = MembershipIndex(
         user, {r["nik"] for r in raw_rows if r["nik"]}, {r["kpj"] for r in raw_rows}, births
     )
-    # Name + birth date alone is only trusted within one village: the row's, or the operator's.
-    home = user.area_id if user.area_id and user.area.level == AreaLevel.DESA else ""
-    return [_entry(r, index, home) for r in raw_rows]
+    # BPJS lists carry no Kemendagri village code: name + birth date is searched in the whole
+    # area of the user (the regency for the branch), and stays a suggestion to confirm.
+    return [_entry(r, index) for r in raw_rows]
 
 
 def summarise(report: list[dict]) -> dict:
@@ -293,47 +304,19 @@ def summarise(report: list[dict]) -> dict:
 
 
 def _serialise(rows: list[dict]) -> list[dict]:
-    return [
-        {
-            **r,
-            "birth": r["birth"] and r["birth"].isoformat(),
-            "start": r["start"] and r["start"].isoformat(),
-        }
-        for r in rows
-    ]
+    dates = ("birth", "start", "end")
+    return [{**r, **{k: r.get(k) and r[k].isoformat() for k in dates}} for r in rows]
 
 
 def _deserialise(rows: list[dict]) -> list[dict]:
+    dates = ("birth", "start", "end")
     return [
-        {
-            **r,
-            "birth": dt.date.fromisoformat(r["birth"]) if r["birth"] else None,
-            "start": dt.date.fromisoformat(r["start"]) if r["start"] else None,
-        }
-        for r in rows
+        {**r, **{k: dt.date.fromisoformat(r[k]) if r.get(k) else None for k in dates}} for r in rows
     ]
 
 
-def preview(user, name: str, data: bytes) -> ExchangeImport:
-    """Read and match a file without changing anything; stored for a later apply."""
-    if not may_import(user):
-        raise StatusImportError(
-            "Hanya petugas BPJS atau admin kabupaten yang dapat mengimpor status peserta BPJS."
-        )
-    if not user.area_id:
-        raise StatusImportError("Akun Anda belum memiliki wilayah kerja.")
-    rows = read_status_file(name, data)
-    report = evaluate(user, rows)
-    return ExchangeImport.objects.create(
-        kind=ImportKind.BPJS_STATUS,
-        area_id=user.area_id,
-        file_name=name[:200],
-        sha256=files.sha256(data),
-        rows=_serialise(rows),
-        report=report,
-        summary=summarise(report),
-        created_by=user,
-    )
+class _DryRun(Exception):
+    """Raised inside a savepoint to undo a row that was only being tried."""
 
 
 def _confirm_registration(m: Membership, kpj: str, by) -> bool:
@@ -353,30 +336,133 @@ def _confirm_registration(m: Membership, kpj: str, by) -> bool:
     return changed
 
 
+def _end_date(entry: dict, raw: dict, today: dt.date) -> dt.date:
+    """The day a nonaktif/berakhir row takes effect: the list's end date, else today."""
+    end = raw.get("end")
+    if entry["end_reason"] == EndReason.MENINGGAL and end is None:
+        raise ValidationError(
+            "Meninggal tanpa tanggal (kolom TGL AKHIR KEPESERTAAN kosong): catat tanggal "
+            "meninggal di halaman pekerja."
+        )
+    if end is None:
+        return today
+    if end > today:
+        raise ValidationError(
+            f"Tanggal akhir {end:%d-%m-%Y} masih di masa depan; impor lagi setelah tanggal itu."
+        )
+    return end
+
+
 def _apply_row(entry: dict, raw: dict, user, today: dt.date) -> str:
-    m = Membership.objects.get(pk=entry["membership_id"])
+    """Carry out one row; raises ValidationError (with the user's message) if it cannot."""
+    m = Membership.objects.select_related("worker").get(pk=entry["membership_id"])
     kpj = raw["kpj"] or None
     note = "Impor status BPJS"
-    on = raw["start"] if raw["start"] and raw["start"] <= today else today
+    start = raw.get("start")
+    on = start if start and start <= today else today
+    ends = {S.NONAKTIF, S.BERAKHIR} & set(entry["steps"])
+    end = _end_date(entry, raw, today) if ends or entry["end_reason"] else today
+    done = []
+    if entry["end_reason"] == EndReason.MENINGGAL and m.worker.deceased_date != end:
+        # The existing death service: validates the date and lets enrollment/claims react.
+        mark_deceased(m.worker, end, user, today=today)
+        done.append(f"meninggal {end:%d-%m-%Y} dicatat")
+        m.refresh_from_db()
     for step in entry["steps"]:
+        if step == S.BERAKHIR and m.status == S.BERAKHIR:
+            continue  # the death was enough: its consequences already ended the membership
         m = enrollment.transition(
             m,
             step,
             by=user,
-            note=note,
+            note=note + (" (aktif menurut BPJS)" if step == S.AKTIF else ""),
             end_reason=entry["end_reason"] if step == S.BERAKHIR else "",
-            on=on if step == S.AKTIF else today,
+            on=on if step == S.AKTIF else (end if step in ends else today),
             kpj=kpj if step == S.AKTIF else None,
+            reported_by_bpjs=step == S.AKTIF,
         )
     registered = entry["target"] in (S.AKTIF, S.MENUNGGAK, S.NONAKTIF) or (
         entry["target"] == S.BERAKHIR and m.bpjs_registered
     )
     changed_flags = registered and _confirm_registration(m, raw["kpj"], user)
     if entry["steps"]:
-        return "Status diubah: " + " → ".join(TARGET_LABELS.get(s, s) for s in entry["steps"])
-    if changed_flags:
-        return "KPJ/tanda terdaftar BPJS dicatat"
-    return "Tidak ada perubahan"
+        done.insert(
+            0, "Status diubah: " + " → ".join(TARGET_LABELS.get(s, s) for s in entry["steps"])
+        )
+    elif changed_flags:
+        done.append("KPJ/tanda terdaftar BPJS dicatat")
+    return "; ".join(done) or "Tidak ada perubahan"
+
+
+def _keep_kpj(entry: dict, raw: dict, user) -> str:
+    """When the status change is refused, BPJS's card number is still worth keeping."""
+    if not raw["kpj"] or entry["target"] in ("", DITOLAK):
+        return ""
+    m = Membership.objects.get(pk=entry["membership_id"])
+    if m.kpj:
+        return ""
+    _confirm_registration(m, raw["kpj"], user)
+    return "KPJ dicatat; status tidak diubah"
+
+
+def run_rows(report: list[dict], raw_rows: list[dict], user, *, dry_run: bool) -> None:
+    """The one place where rows are carried out, for the preview (undone) and the apply.
+
+    Each row runs in its own savepoint; a dry run undoes it after learning the outcome, so the
+    preview shows exactly what the apply will do (except fuzzy rows nobody confirmed).
+    """
+    today = timezone.localdate()
+    for entry, raw in zip(report, raw_rows, strict=True):
+        if not entry["membership_id"] or entry.get("skip"):
+            continue
+        if not entry["problem"]:
+            try:
+                with transaction.atomic():
+                    result = _apply_row(entry, raw, user, today)
+                    if dry_run:
+                        raise _DryRun
+                entry["applied"] = True
+            except _DryRun:
+                pass
+            except ValidationError as exc:
+                entry["problem"] = " ".join(str(m) for m in exc.messages)
+            if not entry["problem"]:
+                entry["result"] = result  # the preview page says it is not applied yet
+                continue
+        # The status change is refused, but BPJS's card number is still worth keeping.
+        kept = ""
+        try:
+            with transaction.atomic():
+                kept = _keep_kpj(entry, raw, user)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        entry["result"] = kept
+
+
+def preview(user, name: str, data: bytes) -> ExchangeImport:
+    """Read, match and try every row without keeping any change; stored for a later apply."""
+    if not may_import(user):
+        raise StatusImportError(
+            "Hanya petugas BPJS atau admin kabupaten yang dapat mengimpor status peserta BPJS."
+        )
+    if not user.area_id:
+        raise StatusImportError("Akun Anda belum memiliki wilayah kerja.")
+    rows = read_status_file(name, data)
+    report = evaluate(user, rows)
+    with transaction.atomic():
+        run_rows(report, rows, user, dry_run=True)
+        return ExchangeImport.objects.create(
+            kind=ImportKind.BPJS_STATUS,
+            area_id=user.area_id,
+            file_name=name[:200],
+            sha256=files.sha256(data),
+            rows=_serialise(rows),
+            report=report,
+            summary=summarise(report),
+            created_by=user,
+        )
 
 
 def apply(imp: ExchangeImport, user, confirmed_rows: set[int] | None = None) -> ExchangeImport:
@@ -390,7 +476,6 @@ def apply(imp: ExchangeImport, user, confirmed_rows: set[int] | None = None) -> 
         raise StatusImportError("Impor ini sudah diterapkan atau bukan impor status BPJS.")
     if not may_import(user):
         raise StatusImportError("Peran Anda tidak dapat menerapkan impor status BPJS.")
-    today = timezone.localdate()
     raw_rows = _deserialise(imp.rows)
     previewed = {e["row"]: e for e in imp.report}
     with transaction.atomic():
@@ -399,23 +484,18 @@ def apply(imp: ExchangeImport, user, confirmed_rows: set[int] | None = None) -> 
             raise StatusImportError("Impor ini sudah diterapkan.")
         # Re-matched against the database as it is now (it may have changed since preview).
         report = evaluate(user, raw_rows)
-        for entry, raw in zip(report, raw_rows, strict=True):
-            if entry["problem"] or not entry["membership_id"]:
-                continue
-            if entry["match"] == Match.FUZZY:
+        for entry in report:
+            if entry["match"] == Match.FUZZY and not entry["problem"]:
                 before = previewed.get(entry["row"], {})
                 if (
                     entry["row"] not in confirmed_rows
                     or before.get("membership_id") != entry["membership_id"]
                 ):
                     entry["result"] = "Belum dikonfirmasi: tidak diterapkan"
-                    continue
-            try:
-                with transaction.atomic():
-                    entry["result"] = _apply_row(entry, raw, user, today)
-                    entry["applied"] = True
-            except ValidationError as exc:
-                entry["problem"] = " ".join(str(m) for m in exc.messages)
+                    entry["skip"] = True
+        run_rows(report, raw_rows, user, dry_run=False)
+        for entry in report:
+            entry.pop("skip", None)
         locked.report = report
         locked.summary = summarise(report)
         locked.state = ImportState.APPLIED

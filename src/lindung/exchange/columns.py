@@ -1,7 +1,7 @@
 """The whitelist of fields a BPJS batch profile may export, and the seeded default profile.
 
 Only these keys can appear in a profile, so a profile can never leak a field nobody chose
-on purpose. Formats follow domain-research §8 (suggested minimal columns, inferred).
+on purpose. Formats follow docs/domain.md (suggested minimal columns, inferred).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ SOURCES: dict[str, Source] = {
     "id_lindung": Source(_("ID kepesertaan Lindung"), lambda m, ctx: m.pk),
 }
 
-# Seeded by migration 0002; domain-research §8 "suggested minimal columns (inferred)".
-DEFAULT_PROFILE_NAME = "BPU kolektif (dugaan, konfirmasi ke cabang)"
+# Seeded by migration 0002; docs/domain.md "suggested minimal columns (inferred)".
+DEFAULT_PROFILE_NAME = "BPU kolektif (belum dikonfirmasi kantor cabang)"
 DEFAULT_COLUMNS = [
     {"header": "NIK", "source": "nik"},
     {"header": "NAMA", "source": "nama"},
@@ -87,8 +87,9 @@ DEFAULT_COLUMNS = [
     {"header": "TGL_MULAI", "source": "tanggal_mulai"},
 ]
 DEFAULT_NOTE = (
-    "Susunan kolom ini DUGAAN dari domain-research §8 (kolom minimal yang disarankan, tidak "
-    "resmi; tidak ada templat publik BPJSTK untuk pendaftaran kolektif BPU). Konfirmasi ke "
+    "Susunan kolom ini berisi kolom minimal yang lazim diminta (belum resmi; BPJS "
+    "Ketenagakerjaan belum menerbitkan templat publik untuk pendaftaran kolektif BPU). "
+    "Konfirmasi ke "
     "Kantor Cabang BPJS Ketenagakerjaan Lombok Timur sebelum dipakai, lalu tandai "
     "'sudah dikonfirmasi'. Kolom nama ibu kandung, tempat lahir dan ahli waris tidak "
     "dicatat di Lindung."

@@ -1,8 +1,12 @@
 """Writing and reading exchange files.
 
 Written cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get an apostrophe
-in front (CSV/formula injection); XLSX is written with formulas switched off as well. Reading
-goes through core.spreadsheet (CSV/XLSX/XLS/ODS) and returns rows with their sheet row numbers.
+in front (CSV/formula injection); XLSX is written with formulas switched off as well. Phone
+numbers («+62 812-...») are not formulas: they are left as they are, as text cells in XLSX.
+In CSV, identifier columns (NIK, village code, phone, KPJ) are written as ="5203..." so that
+Excel keeps them as text instead of turning 16 digits into 5.2E+15 or dropping a leading 0;
+our own readers take the wrapper off again. Reading goes through core.spreadsheet
+(CSV/XLSX/XLS/ODS) and returns rows with their sheet row numbers.
 """
 
 from __future__ import annotations
@@ -14,7 +18,12 @@ import re
 
 from lindung.core.spreadsheet import SpreadsheetError, read_rows
 
+from .htmltable import looks_like_html, read_html_rows
+
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# Digits with the separators people type in phone numbers: cannot be a harmful formula.
+NUMBER_LIKE = re.compile(r"\+?[0-9][0-9 ().-]*")
+_EXCEL_TEXT = re.compile(r'="([^"]*)"')
 _KEY = re.compile(r"[^0-9a-z]+")
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -27,17 +36,32 @@ def safe_cell(value):
     if isinstance(value, int | float):
         return value
     text = str(value)
-    if text.startswith(DANGEROUS):
+    if text.startswith(DANGEROUS) and not NUMBER_LIKE.fullmatch(text):
         return "'" + text
     return text
 
 
-def to_csv(header: list[str], rows) -> bytes:
+def excel_text(value) -> str:
+    """A number-like identifier as ="..." in CSV, so Excel keeps every digit and the +."""
+    text = "" if value is None else str(value)
+    if NUMBER_LIKE.fullmatch(text):
+        return f'="{text}"'
+    return safe_cell(text)
+
+
+def unwrap(cell: str) -> str:
+    found = _EXCEL_TEXT.fullmatch(cell.strip())
+    return found.group(1) if found else cell
+
+
+def to_csv(header: list[str], rows, text_columns: set[int] = frozenset()) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow(
+            [excel_text(v) if c in text_columns else safe_cell(v) for c, v in enumerate(row)]
+        )
     # BOM so that Excel opens UTF-8 names (Baiq, Lalu, ...) correctly.
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
@@ -92,12 +116,17 @@ class Table:
         return None
 
 
+def read_grid(name: str, data: bytes) -> list[list[str]]:
+    """Every row as text cells: spreadsheets, CSV, and HTML tables saved as .xls."""
+    if len(data) > MAX_BYTES:
+        raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
+    return read_html_rows(data) if looks_like_html(data) else read_rows(name, data)
+
+
 def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> Table:
     """Rows keyed by normalised header. The header row is the first row (of the first 10)
     containing one of `header_hint`; rows before it (titles, logos) are skipped."""
-    if len(data) > MAX_BYTES:
-        raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
-    raw = read_rows(name, data)
+    raw = read_grid(name, data)
     hints = {key(h) for h in header_hint}
     start = 0
     if hints:
@@ -121,7 +150,7 @@ def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> 
         values: dict[str, str] = {}
         for k, cell in zip(keys, row, strict=False):
             if k and k not in values:
-                values[k] = str(cell).strip()
+                values[k] = unwrap(str(cell)).strip()
         rows.append((i, values))
     if not rows:
         raise SpreadsheetError("Berkas tidak berisi baris data di bawah baris judul.")

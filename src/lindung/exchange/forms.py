@@ -25,7 +25,12 @@ class ExportForm(forms.Form):
     profile = forms.ModelChoiceField(
         label=_("Profil kolom"), queryset=ExportProfile.objects.all(), empty_label=None
     )
-    file_format = forms.ChoiceField(label=_("Format"), choices=FileFormat.choices)
+    # XLSX first: its text cells keep NIK, village codes and phone numbers exactly.
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(FileFormat.XLSX, _("XLSX (Excel, disarankan)")), (FileFormat.CSV, "CSV")],
+        initial=FileFormat.XLSX,
+    )
     area = forms.ChoiceField(label=_("Wilayah"), required=False)
     submit = forms.BooleanField(
         label=_("Ubah status semua baris ke «Diajukan ke BPJS»"),
@@ -78,7 +83,17 @@ class OpensidExportForm(forms.Form):
 class KoboUploadForm(forms.Form):
     file = UploadField(
         label=_("Ekspor kiriman KoboToolbox/ODK"),
-        help_text=_("Unduh data dari KoboToolbox (XLSX atau CSV, nama kolom XML)."),
+        help_text=_(
+            "Unduh dari KoboToolbox (Data > Downloads) sebagai XLS atau CSV. Semua pilihan "
+            "ekspor diterima: «Labels» maupun «XML values and headers», pemisah grup «/» "
+            "maupun «.», dengan atau tanpa nama grup."
+        ),
+    )
+    skip_not_approved = forms.BooleanField(
+        label=_("Lewati kiriman yang ditandai «Not approved» di KoboToolbox"),
+        required=False,
+        initial=True,
+        help_text=_("Status validasi diisi pemeriksa di KoboToolbox (kolom _validation_status)."),
     )
 
 

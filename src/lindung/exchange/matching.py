@@ -3,7 +3,8 @@
 Exact NIK first, then exact KPJ, then a fuzzy fallback that is only ever a suggestion
 ("dicocokkan kira-kira") for a person to confirm:
   * NIK one digit (or one adjacent swap) off, similar name and the same birth date; or
-  * the same birth date and a very similar name, within the row's village when it names one.
+  * the same birth date and a very similar name, within the row's village when it names one,
+    else anywhere in the user's area (BPJS lists carry no Kemendagri village code).
 Only memberships inside the importing user's area are candidates.
 """
 
@@ -96,8 +97,9 @@ class MembershipIndex:
                     near_nik.append(
                         (m, f"NIK beda satu digit ({m.worker.nik}), nama mirip {score}%")
                     )
-            elif village and m.village_id == village and score >= NAME_ALONE:
-                same_name.append((m, f"nama mirip {score}%, tanggal lahir dan desa sama"))
+            elif (not village or m.village_id == village) and score >= NAME_ALONE:
+                where = "desa sama" if village else f"desa {m.village.name}"
+                same_name.append((m, f"nama mirip {score}%, tanggal lahir sama, {where}"))
         # A one-digit-off NIK is stronger evidence than a similar name alone.
         hits = near_nik or same_name
         if len(hits) == 1:

@@ -10,7 +10,7 @@ class ExportProfile(models.Model):
     """Which columns (in which order, under which header) a BPJS batch file carries.
 
     `columns` is a list of {"header": "...", "source": "<key of columns.SOURCES>"}. No public
-    BPJSTK template for collective BPU registration exists (domain-research §8), so the seeded
+    BPJSTK template for collective BPU registration exists, so the seeded
     default is inferred and must be confirmed with the branch.
     """
 
@@ -20,7 +20,7 @@ class ExportProfile(models.Model):
     confirmed_by_branch = models.BooleanField(
         _("sudah dikonfirmasi kantor cabang"),
         default=False,
-        help_text=_("Kosong = susunan kolom masih dugaan (domain-research §8)."),
+        help_text=_("Kosong = susunan kolom belum dikonfirmasi kantor cabang."),
     )
     note = models.TextField(_("catatan"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,3 +123,31 @@ class ExchangeImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class OccupationMapping(models.Model):
+    """An OpenSID occupation (code and name) and the sector its residents are proposed under.
+
+    Empty sector: not an informal worker (civil servant, pupil, ...), the resident is skipped.
+    Seeded with OpenSID's reference list; the regency edits it in the admin pages.
+    """
+
+    code = models.PositiveSmallIntegerField(_("kode OpenSID"), null=True, blank=True, unique=True)
+    name = models.CharField(_("nama pekerjaan di OpenSID"), max_length=100, unique=True)
+    sector = models.ForeignKey(
+        "workers.Sector",
+        verbose_name=_("sektor di Lindung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code", "name"]
+        verbose_name = _("pemetaan pekerjaan OpenSID")
+        verbose_name_plural = _("pemetaan pekerjaan OpenSID")
+
+    def __str__(self) -> str:
+        return f"{self.code or '-'} {self.name}"

@@ -23,41 +23,24 @@ from lindung.workers.nik import clean_nik
 
 from . import bridge, files
 from .bpjs_status import _date, normalise_word
-from .models import ExchangeImport, ImportKind
-
-# OpenSID "pekerjaan" values (Permendagri list as OpenSID spells it) -> our sector codes.
-# Anything not listed (PNS, TNI, karyawan swasta, pelajar, mengurus rumah tangga, ...) is not
-# an informal worker and is skipped with its occupation named in the report.
-OCCUPATIONS: dict[str, str] = {
-    "petani pekebun": "petani", "petani": "petani", "peternak": "petani",
-    "buruh tani perkebunan": "buruh-tani", "buruh tani": "buruh-tani",
-    "buruh peternakan": "buruh-tani",
-    "nelayan perikanan": "nelayan", "nelayan": "nelayan", "buruh nelayan perikanan": "nelayan",
-    "pedagang": "pedagang",
-    "wiraswasta": "pelaku-umkm", "industri": "pelaku-umkm", "pengrajin": "pelaku-umkm",
-    "penata rias": "pelaku-umkm", "penata busana": "pelaku-umkm", "penjahit": "pelaku-umkm",
-    "tukang jahit": "pelaku-umkm", "tukang cukur": "pelaku-umkm", "penata rambut": "pelaku-umkm",
-    "buruh harian lepas": "buruh-harian-lepas", "tukang batu": "buruh-harian-lepas",
-    "tukang kayu": "buruh-harian-lepas", "tukang las pandai besi": "buruh-harian-lepas",
-    "tukang listrik": "buruh-harian-lepas", "tukang sol sepatu": "buruh-harian-lepas",
-    "tukang gigi": "buruh-harian-lepas", "montir": "buruh-harian-lepas",
-    "pembantu rumah tangga": "buruh-harian-lepas", "mekanik": "buruh-harian-lepas",
-    "sopir": "ojek", "juru masak": "pekerja-dapur-mbg",
-    "imam masjid": "marbot-masjid", "ustadz mubaligh": "guru-ngaji",
-}  # fmt: skip
-ALIVE = {"", "hidup", "aktif"}
+from .models import ExchangeImport, ImportKind, OccupationMapping
+from .opensid_ref import ALIVE_WORDS, NOT_ALIVE_WORDS, SEX_CODES, STATUS_DASAR
 
 NIK_H = ("nik", "no nik")
 NAME_H = ("nama", "nama lengkap")
-BIRTH_H = ("tanggal lahir", "tgl lahir", "tanggallahir", "tgl_lahir")
-SEX_H = ("jenis kelamin", "jk", "sex", "kelamin")
-JOB_H = ("pekerjaan", "nama pekerjaan")
-STATUS_H = ("status dasar", "status", "status penduduk")
-ADDRESS_H = ("alamat", "alamat sekarang")
-DUSUN_H = ("dusun",)
+BIRTH_H = ("tanggallahir", "tanggal lahir", "tgl lahir", "tgl_lahir")
+SEX_H = ("sex", "jenis kelamin", "jk", "kelamin")
+# Import layout: pekerjaan_id (a code or a name); Unduh file: Pekerjaan (a name).
+JOB_H = ("pekerjaan_id", "pekerjaan", "nama pekerjaan")
+# Only «status dasar» says alive or dead; the Unduh file's «Status» is Tetap/Pendatang.
+STATUS_H = ("status_dasar", "status dasar")
+RESIDENCE_H = ("status", "status penduduk")
+ADDRESS_H = ("alamat", "alamat_sekarang", "alamat sekarang")
+# The Unduh header is the village's own word for its hamlets.
+DUSUN_H = ("dusun", "lingkungan", "banjar", "kampung", "gubug", "jorong")
 RT_H = ("rt",)
 RW_H = ("rw",)
-PHONE_H = ("telepon", "no telepon", "no hp", "nomor telepon")
+PHONE_H = ("telepon", "no telepon", "no hp", "nomor telepon", "no_hp")
 
 
 class OpensidError(ValueError):
@@ -76,25 +59,69 @@ def _age(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+class OccupationTable:
+    """The editable OpenSID occupation -> sector table, looked up by code or by name."""
+
+    def __init__(self) -> None:
+        sectors = {s.pk: s for s in Sector.objects.filter(is_active=True)}
+        self.by_code: dict[str, OccupationMapping] = {}
+        self.by_name: dict[str, OccupationMapping] = {}
+        self.sectors = sectors
+        for m in OccupationMapping.objects.all():
+            if m.code is not None:
+                self.by_code[str(m.code)] = m
+            self.by_name[normalise_word(m.name)] = m
+
+    def find(self, raw: str) -> tuple[OccupationMapping | None, str]:
+        text = raw.strip()
+        if text.isdigit():
+            mapping = self.by_code.get(str(int(text)))
+        else:
+            mapping = self.by_name.get(normalise_word(text))
+        label = f"{text} {mapping.name}" if mapping and text.isdigit() else text
+        return mapping, label
+
+    def sector(self, mapping: OccupationMapping | None) -> Sector | None:
+        return self.sectors.get(mapping.sector_id) if mapping and mapping.sector_id else None
+
+
+def life_status(status: str, residence: str) -> str:
+    """'' when alive (or not stated), else the OpenSID status name (MATI, PINDAH, ...).
+
+    `status` is the «status dasar» column (code or name). Without it, a «Status» column counts
+    only when it holds a status dasar name; Tetap/Pendatang is residence and says nothing.
+    """
+    text = status.strip()
+    if not text:
+        text = residence.strip()
+        if normalise_word(text) not in NOT_ALIVE_WORDS:
+            return ""
+    text = STATUS_DASAR.get(text, text)
+    if normalise_word(text) in ALIVE_WORDS:
+        return ""
+    return text.upper()
+
+
 def prepare(name: str, data: bytes, village_code: str, today: dt.date):
     table = files.read_table(name, data, header_hint=NIK_H)
     col = {
         k: table.find(*h)
         for k, h in {
             "nik": NIK_H, "name": NAME_H, "birth": BIRTH_H, "sex": SEX_H, "job": JOB_H,
-            "status": STATUS_H, "address": ADDRESS_H, "dusun": DUSUN_H, "rt": RT_H, "rw": RW_H,
-            "phone": PHONE_H,
+            "status": STATUS_H, "residence": RESIDENCE_H, "address": ADDRESS_H,
+            "dusun": DUSUN_H, "rt": RT_H, "rw": RW_H, "phone": PHONE_H,
         }.items()
     }  # fmt: skip
     missing = [label for k, label in (("nik", "NIK"), ("name", "NAMA"), ("job", "PEKERJAAN"))
                if not col[k]]  # fmt: skip
     if missing:
         raise OpensidError(
-            "Kolom " + ", ".join(missing) + " tidak ditemukan. Gunakan ekspor data penduduk "
-            "OpenSID (menu Kependudukan > Penduduk > Unduh)."
+            "Kolom " + ", ".join(missing) + " tidak ditemukan. Gunakan berkas penduduk dari "
+            "OpenSID: menu Kependudukan > Penduduk > Unduh, atau format Impor Penduduk "
+            "OpenSID (kolom nik, nama, pekerjaan_id, ...)."
         )
     bounds = current_bounds(today)
-    sectors = {s.code: s.name for s in Sector.objects.all()}
+    occupations = OccupationTable()
     prepared, skipped = [], []
     for number, values in table.rows:
 
@@ -102,14 +129,24 @@ def prepare(name: str, data: bytes, village_code: str, today: dt.date):
             return values.get(col[k], "") if col[k] else ""
 
         name_text = " ".join(get("name").split())
-        job = get("job")
-        status = normalise_word(get("status"))
-        if status not in ALIVE:
-            skipped.append({"row": number, "name": name_text, "reason": f"Status {get('status')}"})
+        if not name_text and not clean_nik(get("nik")):
+            continue  # a blank line of OpenSID's template (its other cells are prefilled)
+        if "x" in get("nik").lower():
+            # OpenSID's «Sensor NIK/No. KK» option replaces digits by X: nothing to match on.
+            reason = "NIK disensor (XXXX): unduh ulang dari OpenSID tanpa «Sensor NIK/No. KK»"
+            skipped.append({"row": number, "name": name_text, "reason": reason})
             continue
-        sector_code = OCCUPATIONS.get(normalise_word(job))
-        if sector_code is None or sector_code not in sectors:
-            reason = f"Bukan pekerja informal: {job or 'pekerjaan kosong'}"
+        dead = life_status(get("status"), get("residence"))
+        if dead:
+            skipped.append({"row": number, "name": name_text, "reason": f"Status {dead}"})
+            continue
+        mapping, job = occupations.find(get("job"))
+        sector = occupations.sector(mapping)
+        if sector is None:
+            if mapping is None and job:
+                reason = f"Pekerjaan «{job}» tidak ada di tabel pemetaan pekerjaan OpenSID"
+            else:
+                reason = f"Bukan pekerja informal: {job or 'pekerjaan kosong'}"
             skipped.append({"row": number, "name": name_text, "reason": reason})
             continue
         born = _date(get("birth"))
@@ -123,19 +160,22 @@ def prepare(name: str, data: bytes, village_code: str, today: dt.date):
                 )
                 continue
         parts = [get("address")]
-        if get("dusun"):
-            parts.append(f"Dusun {get('dusun')}")
+        dusun = get("dusun").replace("_", " ")
+        if dusun:
+            parts.append(dusun if dusun.lower().startswith("dusun") else f"Dusun {dusun}")
         if get("rt") or get("rw"):
             parts.append(f"RT {get('rt') or '-'} / RW {get('rw') or '-'}")
-        address = ", ".join(p for p in parts if p)[:255]
-        sex = parse_sex(get("sex")) or ""
+        address = ", ".join(p for p in parts if p and p != "-")[:255]
+        sex_raw = get("sex").strip()
+        sex = SEX_CODES.get(sex_raw) or parse_sex(sex_raw) or ""
+        phone = get("phone")
         prepared.append(
             {
                 "row": number,
                 "values": [
                     clean_nik(get("nik")), name_text, sex,
                     born.strftime("%d-%m-%Y") if born else get("birth"), village_code,
-                    sectors[sector_code], "", get("phone"), address,
+                    sector.name, "", "" if phone == "-" else phone, address,
                 ],
             }
         )  # fmt: skip
@@ -159,7 +199,10 @@ def preview(user, name: str, data: bytes, village_code: str) -> ExchangeImport:
 # Participation status back to OpenSID
 # ---------------------------------------------------------------------------------------------
 
+# A list for people, not an OpenSID import file: OpenSID has no field for BPJS
+# Ketenagakerjaan membership (its id_asuransi/no_asuransi are for BPJS Kesehatan).
 STATUS_HEADER = ["NIK", "NAMA", "STATUS KEPESERTAAN", "KPJ", "SUMBER DANA", "DIBAYAR SAMPAI"]
+STATUS_SHEET = "Status BPJS Ketenagakerjaan"
 
 
 def status_rows(user, village_code: str):
@@ -195,4 +238,5 @@ def export_status(user, village_code: str) -> bytes:
         area_code=village_code,
         record_count=len(rows),
     )
-    return files.to_csv(STATUS_HEADER, rows)
+    # NIK and KPJ as text cells: Excel would show 16 digits as 5.2E+15.
+    return files.to_xlsx(STATUS_HEADER, rows, STATUS_SHEET, text_columns={0, 3})

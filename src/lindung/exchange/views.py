@@ -195,6 +195,9 @@ def opensid_view(request):
     )
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 @login_required
 def opensid_status_export(request):
     user = request.user
@@ -208,8 +211,8 @@ def opensid_status_export(request):
         content = opensid.export_status(user, code)
     except opensid.OpensidError as exc:
         raise PermissionDenied(str(exc)) from exc
-    filename = f"status-kepesertaan-{code.replace('.', '')}.csv"
-    return _download(content, filename, "text/csv; charset=utf-8")
+    filename = f"status-kepesertaan-{code.replace('.', '')}.xlsx"
+    return _download(content, filename, XLSX_TYPE)
 
 
 @login_required
@@ -222,7 +225,12 @@ def kobo_view(request):
         if form.is_valid():
             name, data = _read_upload(form)
             try:
-                imp = kobo.preview(request.user, name, data)
+                imp = kobo.preview(
+                    request.user,
+                    name,
+                    data,
+                    skip_not_approved=form.cleaned_data["skip_not_approved"],
+                )
             except (kobo.KoboError, SpreadsheetError) as exc:
                 form.add_error("file", str(exc))
             else:

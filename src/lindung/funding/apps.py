@@ -24,3 +24,13 @@ class FundingConfig(AppConfig):
         home.register(providers.home_cards)
         worklists.register(providers.worklist_sections, order=60)
         providers.register_demo()
+
+        from lindung.workers.services import worker_deceased
+
+        worker_deceased.connect(_release_after_death, dispatch_uid="funding-release-after-death")
+
+
+def _release_after_death(sender, worker, date, by=None, **kwargs) -> None:
+    from .services import release_after_death
+
+    release_after_death(worker, date, by=by)

@@ -12,17 +12,22 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    """CSV: text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    value = cell_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """XLSX: text is written as a text cell (never a formula), so it stays as typed."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "Ya" if value else "Tidak"
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    return str(value)
 
 
 class _Echo:
@@ -57,7 +62,7 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]
         ws.write_string(0, col, str(title), bold)
     for r, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
-            value = safe_cell(value)
+            value = cell_value(value)
             if isinstance(value, int | float):
                 ws.write_number(r, col, value)
             else:

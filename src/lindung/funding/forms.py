@@ -10,7 +10,7 @@ from lindung.areas.models import Area, AreaLevel
 from lindung.enrollment.models import FundingType
 from lindung.workers.models import Sector
 
-from . import wadah
+from . import services, wadah
 from .models import FundingSource, Scenario, add_months
 from .services import can_create_type, visible_sources
 
@@ -117,6 +117,9 @@ class FundingSourceForm(forms.ModelForm):
                 )
                 % {"t": FundingType(stype).label},
             )
+        if stype and owner:
+            for problem in services.owner_problems(stype, owner):
+                self.add_error("owner_area", problem)
         code = data.get("wadah_code")
         if stype and code and code not in wadah.allowed_codes(stype):
             self.add_error(

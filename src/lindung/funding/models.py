@@ -1,6 +1,6 @@
 """Funding sources (budgets), commitments of members to them, renewals and optimiser scenarios.
 
-Sources of funding and their rules: domain-research §5 (Dana Desa, DBHCHT, APBD) and §8 (wadah
+Sources of funding and their rules: docs/domain.md (Dana Desa, DBHCHT, APBD, wadah
 codes). Money is whole rupiah in PositiveBigIntegerField, as everywhere else.
 """
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 from lindung.enrollment.models import FundingType
 
 from .wadah import WadahCode
@@ -157,7 +158,7 @@ class RenewalBatch(models.Model):
         verbose_name_plural = _("batch perpanjangan")
 
     def __str__(self) -> str:
-        return f"{self.source} · {self.created_at:%d-%m-%Y}"
+        return f"{self.source} · {format_date(self.created_at)}"
 
 
 class Commitment(ChoiceLabels, models.Model):
@@ -184,6 +185,15 @@ class Commitment(ChoiceLabels, models.Model):
         RenewalBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
     )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
+    # The contribution payment that realised this commitment (status dibayar).
+    payment = models.OneToOneField(
+        "enrollment.ContributionPayment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commitment",
+        verbose_name=_("pembayaran iuran"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import in_area, scoped
-from lindung.core.formatting import format_number, format_rupiah
+from lindung.core.formatting import format_date, format_number, format_rupiah
 
 
 def home_cards(user, area) -> list[dict]:
@@ -86,8 +86,7 @@ def worklist_sections(user, area) -> list[dict]:
         {
             "label": m.worker.name,
             "url": reverse("funding:renewal_due") + f"?tahun={year}&desa={m.village_id}",
-            "detail": _("dibayar sampai %(d)s")
-            % {"d": m.paid_until.strftime("%d-%m-%Y") if m.paid_until else "-"},
+            "detail": _("dibayar sampai %(d)s") % {"d": format_date(m.paid_until)},
         }
         for m in due.select_related("worker").order_by("paid_until", "pk")[:5]
     ]
@@ -158,7 +157,7 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         owner_area_id=regency,
         amount=max(unit, int(len(tobacco) * 0.8) * unit),
         legal_basis="PMK 72/2024 (komponen kesejahteraan masyarakat); Perbup pelaksanaan",
-        note=_("Data demo: diutamakan petani dan buruh tani tembakau (domain-research §5.2)."),
+        note=_("Data demo: diutamakan petani dan buruh tani tembakau (PMK 72/2024)."),
         created_by=admin,
     )
     dbh.eligible_sectors.set(Sector.objects.filter(code__in=tobacco_codes))
@@ -178,7 +177,33 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         created_by=admin,
     )
     created.append(apbd)
+    from lindung.areas.models import Area, AreaKind
+
     villages = sorted({m.village_id for m in members})
+    kelurahan = set(
+        Area.objects.filter(code__in=villages, kind=AreaKind.KELURAHAN).values_list(
+            "code", flat=True
+        )
+    )
+    if kelurahan:
+        # A kelurahan has no Dana Desa (UU 6/2014): the regency funds it (dana kelurahan).
+        residents = sum(1 for m in members if m.village_id in kelurahan)
+        dana_kelurahan = FundingSource.objects.create(
+            name=f"APBD {year} – dana kelurahan",
+            source_type="APBD",
+            wadah_code="SG",
+            fiscal_year=year,
+            start_month=dt.date(year, 1, 1),
+            months=12,
+            owner_area_id=regency,
+            amount=max(unit, int(residents * 0.3) * unit),
+            legal_basis="APBD kabupaten (dana kelurahan); Inpres 2/2021",
+            note=_("Data demo: iuran warga kelurahan, yang tidak menerima Dana Desa."),
+            created_by=admin,
+        )
+        dana_kelurahan.eligible_areas.set(sorted(kelurahan))
+        created.append(dana_kelurahan)
+    villages = [v for v in villages if v not in kelurahan]
     rng.shuffle(villages)
     for code in villages[: max(1, len(villages) // 2)]:
         residents = sum(1 for m in members if m.village_id == code)
@@ -206,13 +231,16 @@ def demo_funding(rng: random.Random, context: dict) -> str:
         by_village.setdefault(m.village_id, []).append(m)
     funded: set[int] = set()  # one source per member in the demo, so periods never overlap
     prefetch_related_objects(created, "eligible_areas", "eligible_sectors")
+    from lindung.workers.eligibility import rule_for
+
     for src in created:
         # A village budget can only fund its own residents; checking the rest is wasted work.
         candidates = by_village.get(src.owner_area_id, []) if src.owner_area.level == 4 else members
+        rule = rule_for(src.source_type, src.start_month)
         pool = [
             m
             for m in candidates
-            if m.pk not in funded and not services.eligibility_problems(m, src)
+            if m.pk not in funded and not services.eligibility_problems(m, src, rule)
         ]
         pool.sort(
             key=lambda m: (

@@ -1,4 +1,4 @@
-"""Lapse before the next budget year, and renewal batches into it (domain-research §1.3, §5.3).
+"""Lapse before the next budget year, and renewal batches into it.
 
 A membership "lapses at the year boundary" when it is paid (and committed) only up to a month
 before 1 January of the fiscal year: protection ends when the funder stops paying.

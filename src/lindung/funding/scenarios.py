@@ -28,7 +28,14 @@ from .models import (
     ScenarioSource,
     ScenarioStatus,
 )
-from .services import ENDED, CostCalculator, ancestor_codes, commit_many, weight_of
+from .services import (
+    ENDED,
+    CostCalculator,
+    ancestor_codes,
+    commit_many,
+    owner_problems,
+    weight_of,
+)
 
 REASON_BY_CODE = {
     optimiser.FUNDED: Reason.DIDANAI,
@@ -44,6 +51,7 @@ def scenario_sources(scenario: Scenario):
     return (
         FundingSource.objects.filter(fiscal_year=scenario.fiscal_year, is_active=True)
         .filter(area_q("owner_area", code) | Q(owner_area_id__in=ancestor_codes(code)))
+        .select_related("owner_area")
         .prefetch_related("eligible_sectors", "eligible_areas")
         .order_by("source_type", "name", "pk")
     )
@@ -75,6 +83,47 @@ def effective_budget(source: FundingSource, scenario: Scenario) -> int:
     return max(0, int(Decimal(source.amount) * factor) - source.allocated)
 
 
+def rule_mask(src: FundingSource, rows, villages, vill, sector) -> np.ndarray:
+    """The dated eligibility rule of the source's type on its first month (age, residency,
+    sector), as for a single commitment; workers with an override for that type pass."""
+    from django.conf import settings
+
+    from lindung.workers.eligibility import rule_for
+    from lindung.workers.models import EligibilityOverride
+
+    n = len(rows)
+    rule = rule_for(src.source_type, src.start_month)
+    if rule is None:
+        return np.zeros(n, dtype=bool)
+    on = src.start_month
+    ages = np.fromiter(
+        (on.year - b.year - ((on.month, on.day) < (b.month, b.day)) for b in (r[8] for r in rows)),
+        dtype=np.int64,
+        count=n,
+    )
+    mask = np.ones(n, dtype=bool)
+    if rule.min_age is not None:
+        mask &= ages >= rule.min_age
+    if rule.max_age is not None:
+        mask &= ages <= rule.max_age
+    if rule.requires_residency:
+        regency = settings.LINDUNG_REGENCY_CODE
+        home = np.asarray([v == regency or v.startswith(regency + ".") for v in villages], bool)
+        mask &= home[vill] if villages else mask
+    allowed = [s.pk for s in rule.allowed_sectors.all()]
+    if allowed:
+        mask &= np.isin(sector, allowed)
+    if not mask.all():
+        excused = set(
+            EligibilityOverride.objects.filter(funding_type=src.source_type).values_list(
+                "worker_id", flat=True
+            )
+        )
+        if excused:
+            mask |= np.fromiter((r[9] in excused for r in rows), dtype=bool, count=n)
+    return mask
+
+
 class Built:
     def __init__(self, ids, weights, sources, budgets, inst, tobacco, desil):
         self.ids, self.weights, self.sources, self.budgets, self.inst = (
@@ -104,6 +153,8 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
             "worker__sector__code",
             "worker__sector__priority",
             "worker__poverty_desil",
+            "worker__birth_date",
+            "worker_id",
         )
     )
     n = len(rows)
@@ -135,6 +186,8 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
     pc, ps, pk = [], [], []
     for s_index, src in enumerate(sources):
         budgets.append(effective_budget(src, scenario))
+        if owner_problems(src.source_type, src.owner_area):
+            continue  # e.g. a "Dana Desa" line recorded for a kelurahan funds nobody
         targets = [a.code for a in src.eligible_areas.all()] or [src.owner_area_id]
 
         def inside(v: str, targets=targets) -> bool:
@@ -143,7 +196,7 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
         ok_v = np.asarray([inside(v) for v in villages], dtype=bool)
         if not villages:
             continue
-        mask = ok_v[vill]
+        mask = ok_v[vill] & rule_mask(src, rows, villages, vill, sector)
         sectors = [s.pk for s in src.eligible_sectors.all()]
         if sectors:
             mask &= np.isin(sector, sectors)

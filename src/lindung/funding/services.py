@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
-from lindung.core.formatting import format_rupiah
+from lindung.core.formatting import format_month, format_rupiah
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
 from lindung.tallies.signals import track as track_tallies
 
@@ -150,9 +150,37 @@ class CostCalculator:
         )
 
 
-def eligibility_problems(m: Membership, source: FundingSource) -> list[str]:
+def owner_problems(source_type: str, owner) -> list[str]:
+    """Dana Desa belongs to a desa (UU 6/2014); a kelurahan has no Dana Desa and is funded
+    through the regency budget (dana kelurahan, APBD)."""
+    from lindung.areas.models import AreaKind
+
+    if source_type == FundingType.DANA_DESA and getattr(owner, "kind", "") == AreaKind.KELURAHAN:
+        return [
+            _(
+                "%(area)s adalah kelurahan: Dana Desa hanya untuk desa (UU 6/2014). Iuran warga "
+                "kelurahan dibiayai APBD kabupaten (dana kelurahan)."
+            )
+            % {"area": owner}
+        ]
+    return []
+
+
+def rule_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
+    """The dated eligibility rules for the source's type (age, residency, sector) on its
+    first month, unless an authorised override for this worker and source type exists."""
+    from lindung.workers import eligibility
+
+    kwargs = {} if rule is None else {"rule": rule}
+    result = eligibility.evaluate(m.worker, source.source_type, source.start_month, **kwargs)
+    if result.eligible or eligibility.has_override(m.worker, source.source_type):
+        return []
+    return [str(r)[:1].upper() + str(r)[1:] + "." for r in result.reasons]
+
+
+def eligibility_problems(m: Membership, source: FundingSource, rule=None) -> list[str]:
     """Why this membership may not be funded by this source (empty = eligible)."""
-    problems: list[str] = []
+    problems: list[str] = list(owner_problems(source.source_type, source.owner_area))
     if not source.is_active:
         problems.append(_("Sumber dana tidak aktif."))
     if m.status in ENDED:
@@ -171,6 +199,7 @@ def eligibility_problems(m: Membership, source: FundingSource) -> list[str]:
         problems.append(
             _("Sektor «%(s)s» bukan sasaran sumber dana ini.") % {"s": m.worker.sector.name}
         )
+    problems.extend(p for p in rule_problems(m, source, rule) if p not in problems)
     if source.max_poverty_desil is not None:
         desil = m.worker.poverty_desil
         if desil is None:
@@ -192,10 +221,10 @@ def period_problems(source: FundingSource, start_month: dt.date, months: int) ->
         return [
             _("Periode %(a)s–%(b)s di luar periode anggaran %(c)s–%(d)s.")
             % {
-                "a": start.strftime("%m/%Y"),
-                "b": end.strftime("%m/%Y"),
-                "c": source.start_month.strftime("%m/%Y"),
-                "d": source.end_month.strftime("%m/%Y"),
+                "a": format_month(start),
+                "b": format_month(end),
+                "c": format_month(source.start_month),
+                "d": format_month(source.end_month),
             }
         ]
     return []
@@ -260,8 +289,11 @@ def commit_many(
         raise FundingError(problems)
     end = add_months(start, months - 1)
     errors: list[str] = []
+    from lindung.workers.eligibility import rule_for
+
+    rule = rule_for(source.source_type, source.start_month)
     for m in memberships:
-        for p in eligibility_problems(m, source):
+        for p in eligibility_problems(m, source, rule):
             errors.append(f"{m.worker.name}: {p}")
     if errors:
         raise FundingError(errors[:20])
@@ -298,8 +330,8 @@ def commit_many(
                     % {
                         "name": c.membership.worker.name,
                         "src": c.source.name,
-                        "a": c.start_month.strftime("%m/%Y"),
-                        "b": c.end_month.strftime("%m/%Y"),
+                        "a": format_month(c.start_month),
+                        "b": format_month(c.end_month),
                     }
                     for c in clash[:20]
                 ]
@@ -321,8 +353,12 @@ def commit_many(
             )
             for p in planned
         ]
-        with track_tallies(p.membership.pk for p in planned):  # bulk_create sends no signals
+        with track_tallies(p.membership.pk for p in planned):  # bulk writes send no signals
             created = Commitment.objects.bulk_create(rows, batch_size=2000)
+            # The membership shows the source that pays its months (its payments are priced so).
+            Membership.objects.filter(pk__in=ids).exclude(funding_type=locked.source_type).update(
+                funding_type=locked.source_type
+            )
         locked.allocated += total
         locked.save(update_fields=["allocated", "updated_at"])
     source.refresh_from_db()
@@ -333,7 +369,9 @@ def commit(membership: Membership, source: FundingSource, **kwargs) -> Commitmen
     return commit_many([membership], source, **kwargs)[0]
 
 
-def cancel(commitment: Commitment, *, by=None) -> Commitment:
+def cancel(commitment: Commitment, *, by=None, note: str = "") -> Commitment:
+    """Cancel an unpaid commitment; `note` says why (kept in the commitment and its history,
+    with the user who did it)."""
     with transaction.atomic():
         source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
         c = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -344,26 +382,139 @@ def cancel(commitment: Commitment, *, by=None) -> Commitment:
             )
         c.status = CommitmentStatus.DIBATALKAN
         c.status_changed_at = timezone.now()
-        c.save(update_fields=["status", "status_changed_at"])
+        fields = ["status", "status_changed_at"]
+        if note:
+            c.note = note[:255]
+            fields.append("note")
+        if getattr(by, "is_authenticated", False):
+            c._history_user = by
+        c.save(update_fields=fields)
         source.allocated -= c.cost
         source.save(update_fields=["allocated", "updated_at"])
     return c
 
 
-def mark_paid(commitment: Commitment, *, by=None) -> Commitment:
-    """Record that the premium was transferred (realisasi): spent += cost."""
-    with transaction.atomic():
-        source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
-        c = Commitment.objects.select_for_update().get(pk=commitment.pk)
-        if c.status != CommitmentStatus.DIALOKASIKAN:
-            raise FundingError(
-                _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+def release_after_death(worker, date: dt.date, *, by=None) -> list[Commitment]:
+    """Cancel unpaid commitments for months after the month of death: the budget gets the
+    money back for someone else. Paid ones stay (BPJS refunds them with the claim)."""
+    after = add_months(date.replace(day=1), 1)
+    pending = Commitment.objects.filter(
+        membership__worker=worker, status=CommitmentStatus.DIALOKASIKAN, start_month__gte=after
+    )
+    return [cancel(c, by=by) for c in pending]
+
+
+def mark_paid(commitment: Commitment, *, by=None, paid_on: dt.date | None = None) -> Commitment:
+    """The premium was transferred: record the contribution months it pays, which realises the
+    budget (see `realise`). One path for both, so paid months and realisation never diverge."""
+    from lindung.enrollment.services import record_payment
+
+    c = Commitment.objects.select_related("membership").get(pk=commitment.pk)
+    if c.status != CommitmentStatus.DIALOKASIKAN:
+        raise FundingError(
+            _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+        )
+    record_payment(c.membership, months=c.months, paid_on=paid_on or timezone.localdate(), by=by)
+    c.refresh_from_db()
+    return c
+
+
+# ---------------------------------------------------------------------------------------------
+# Payments against commitments: the commitment's price is the price of its months
+# ---------------------------------------------------------------------------------------------
+
+
+def _month_label(day: dt.date) -> str:
+    return day.strftime("%m/%Y")
+
+
+def first_open_commitment(membership_id: int) -> Commitment | None:
+    """The earliest commitment still waiting for its payment."""
+    return (
+        Commitment.objects.filter(membership_id=membership_id, status=CommitmentStatus.DIALOKASIKAN)
+        .select_related("source")
+        .order_by("start_month", "id")
+        .first()
+    )
+
+
+def commitment_for_payment(
+    membership: Membership, start: dt.date, months: int, amount: int | None, expected: int
+) -> Commitment | None:
+    """The commitment a payment of `months` from `start` is made against, or None when no budget
+    funds those months. Raises FundingError saying why when the payment disagrees with it.
+
+    `expected` is the tariff price of those months for the commitment's own source type; the
+    caller computes it so the tariff tables stay with enrollment.
+    """
+    end = add_months(start, months - 1)
+    live = list(
+        overlapping([membership.pk], start, end)
+        .select_related("source")
+        .order_by("start_month", "id")
+    )
+    if not live:
+        return None
+    c = live[0]
+    label = {
+        "src": c.source.name,
+        "a": _month_label(c.start_month),
+        "b": _month_label(c.end_month),
+        "n": c.months,
+        "cost": format_rupiah(c.cost),
+    }
+    if c.status != CommitmentStatus.DIALOKASIKAN or c.start_month != start:
+        raise FundingError(
+            _(
+                "Bulan iuran %(a)s–%(b)s didanai %(src)s (%(n)s bulan, %(cost)s). Pembayaran "
+                "yang dicatat mulai %(start)s bertumpang tindih dengan komitmen itu; catat "
+                "pembayaran komitmen tersebut sebagai satu pembayaran %(n)s bulan."
             )
-        c.status = CommitmentStatus.DIBAYAR
-        c.status_changed_at = timezone.now()
-        c.save(update_fields=["status", "status_changed_at"])
-        source.spent += c.cost
-        source.save(update_fields=["spent", "updated_at"])
+            % {**label, "start": _month_label(start)}
+        )
+    if months != c.months:
+        raise FundingError(
+            _(
+                "Bulan iuran %(a)s–%(b)s didanai %(src)s sebagai satu komitmen %(n)s bulan "
+                "(%(cost)s); pembayaran %(m)s bulan tidak sesuai komitmen."
+            )
+            % {**label, "m": months}
+        )
+    if amount is not None and int(amount) != c.cost:
+        raise FundingError(
+            _(
+                "Jumlah dibayar %(amount)s tidak sama dengan komitmen %(src)s untuk %(a)s–%(b)s "
+                "sebesar %(cost)s."
+            )
+            % {**label, "amount": format_rupiah(int(amount))}
+        )
+    if expected != c.cost:
+        raise FundingError(
+            _(
+                "Tarif iuran untuk %(a)s–%(b)s kini %(expected)s, sedangkan komitmen %(src)s "
+                "dihitung %(cost)s (penghasilan atau kepesertaan JHT berubah sejak komitmen "
+                "dibuat). Batalkan lalu buat ulang komitmen sebelum mencatat pembayaran."
+            )
+            % {**label, "expected": format_rupiah(expected)}
+        )
+    return c
+
+
+def realise(commitment: Commitment, payment) -> Commitment:
+    """The payment realises the commitment: dibayar, linked to the payment, spent += cost.
+    Called inside the payment's transaction."""
+    source = FundingSource.objects.select_for_update().get(pk=commitment.source_id)
+    c = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if c.status != CommitmentStatus.DIALOKASIKAN:
+        raise FundingError(
+            _("Hanya komitmen berstatus «Dialokasikan» yang dapat ditandai dibayar.")
+        )
+    c.status = CommitmentStatus.DIBAYAR
+    c.status_changed_at = timezone.now()
+    c.payment = payment
+    c.save(update_fields=["status", "status_changed_at", "payment"])
+    source.spent += c.cost
+    source.save(update_fields=["spent", "updated_at"])
     return c
 
 
@@ -427,6 +578,23 @@ def budget_totals(sources) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Priority weights (data, see WeightPolicy)
 # ---------------------------------------------------------------------------------------------
+
+
+def policy_tiers(policy: WeightPolicy) -> list[dict]:
+    """The policy's effect in words: sectors by weight (highest first), each with the range a
+    desil can add, so the page can show who comes first."""
+    from lindung.workers.models import Sector
+
+    desils = [int(w) for w in policy.desil_weights or []] + [policy.unknown_desil_weight]
+    low, high = min(desils, default=0), max(desils, default=0)
+    tiers: dict[int, list[str]] = {}
+    for sector in Sector.objects.filter(is_active=True).order_by("priority", "name"):
+        base = weight_of(policy, sector.code, sector.priority, None) - policy.unknown_desil_weight
+        tiers.setdefault(base, []).append(sector.name)
+    return [
+        {"base": base, "sectors": names, "lowest": base + low, "highest": base + high}
+        for base, names in sorted(tiers.items(), reverse=True)
+    ]
 
 
 def active_policy() -> WeightPolicy:

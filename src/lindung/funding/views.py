@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from lindung.core.charts import Chart, Series
 from lindung.enrollment.models import FundingType, Membership
 from lindung.workers.nik import mask_nik
 
-from . import exports, renewal, scenarios, services
+from . import cuts, exports, renewal, scenarios, services
 from .forms import CommitForm, FundingSourceForm, RenewalForm, ScenarioForm, manageable_choices
 from .models import (
     LIVE_STATUSES,
@@ -36,8 +37,8 @@ PAGE = 50
 DANA_DESA_NOTE = _(
     "Catatan hukum: penggunaan Dana Desa untuk iuran warga biasa (mis. buruh tani) masih "
     "diperdebatkan. BPJSTK/DPMD menyebut Permendes PDT 16/2025 mengizinkannya (terutama PKTD), "
-    "tetapi naskah pasalnya belum diperiksa; iuran perangkat desa jelas boleh dari APBDes "
-    "(domain-research §5.1, §9.6). Pastikan dasar hukum di APBDes sebelum berkomitmen."
+    "tetapi bunyi pasalnya masih perlu dipastikan; iuran perangkat desa jelas boleh dari "
+    "APBDes. Pastikan dasar hukum di APBDes sebelum berkomitmen."
 )
 
 
@@ -508,6 +509,15 @@ def _scenario(request, pk: int) -> Scenario:
     return get_scoped_or_404(Scenario.objects.select_related("area"), request.user, pk=pk)
 
 
+def _visible_losers(user, rows):
+    """Names only of participants inside the user's area; the counts stay whole."""
+    from lindung.accounts.scoping import user_covers_area
+
+    for row in rows:
+        row.shown = [c for c in row.losing if user_covers_area(user, c.membership.village_id)]
+    return rows
+
+
 @login_required
 def scenario_detail(request, pk: int):
     sc = _scenario(request, pk)
@@ -532,6 +542,10 @@ def scenario_detail(request, pk: int):
         managed = {r.source_id for r in rows if services.can_manage(request.user, r.source)}
         ctx.update(
             {
+                "policy_tiers": services.policy_tiers(sc.weight_policy),
+                "over_commitments": _visible_losers(
+                    request.user, cuts.over_commitments(sc, [r.source for r in rows])
+                ),
                 "rows": rows,
                 "page": page,
                 "reasons": Reason.choices,
@@ -583,13 +597,26 @@ def scenario_apply(request, pk: int):
         for r in sc.sources.select_related("source")
         if services.can_manage(request.user, r.source)
     }
+    confirmed = request.POST.get("konfirmasi_potongan") == "1"
     try:
-        n = scenarios.apply(sc, by=request.user, user_sources=managed)
+        with transaction.atomic():
+            ended = cuts.apply_cuts(sc, by=request.user, user_sources=managed, confirmed=confirmed)
+            n = scenarios.apply(sc, by=request.user, user_sources=managed)
     except ValidationError as exc:
         for msg in exc.messages:
             messages.error(request, msg)
     else:
         messages.success(request, _("%(n)s komitmen dibuat dari skenario.") % {"n": n})
+        for village, rows in cuts.by_village(ended).items():
+            messages.warning(
+                request,
+                _("%(v)s: pendanaan %(n)s peserta diakhiri karena pemotongan: %(names)s.")
+                % {
+                    "v": village,
+                    "n": len(rows),
+                    "names": ", ".join(c.membership.worker.name for c in rows),
+                },
+            )
     return redirect("funding:scenario_detail", pk=sc.pk)
 
 

@@ -1,4 +1,4 @@
-"""BPJSTK "jenis kepesertaan" codes for vulnerable-worker wadah (domain-research §8, PROBIS p.67).
+"""BPJSTK "jenis kepesertaan" codes for vulnerable-worker wadah (docs/domain.md, PROBIS p.67).
 
 SC korporasi/UMB, SB perbankan/UMB, SG pemerintah, SD desa (APBDes), SA desa (APBD),
 SL desa (dana lain). The mapping to our funding types is the one the PROBIS booklet implies; a

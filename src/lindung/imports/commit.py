@@ -286,6 +286,8 @@ def _queue_duplicates(pairs: list[Pair], job: ImportJob | None) -> None:
             nik_distance=min(p.nik_distance, 16),
             job=job,
             source_row=p.row % SHEET_STRIDE,  # the row in its sheet
+            probability=p.probability,
+            levels=p.levels,
         )
         for p in pairs
     ]

@@ -1,23 +1,22 @@
-"""Possible duplicates: the same person under another NIK or a respelled name.
+"""Possible duplicates at import time: the same person under another NIK or a respelled name.
 
-Rows are blocked on (birth date, village) — a person's birth date and home village are far
-more stable in village lists than the spelling of a name or a typed NIK — and compared by name
-with rapidfuzz inside each block only, so a million rows cost about a million comparisons.
+Rows are blocked on (birth date, village) so a million rows cost about a million comparisons,
+and each pair in a block is scored by the project's one person-matching model
+(lindung.national.model: NIK and birth date by segment, names with regional variants, the
+prior from the registry size): a similar name alone is not enough. People registered in another
+village of the regency are found by the regency run of the same model (`lindung
+find_duplicates`, nightly).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, utils
 
-# Name similarity (0-100) from which two people with the same birth date and village are sent
-# to the review queue; tuned on spelling variants such as Muhamad/Muhammad, Baiq Nur/Baiq Nurul.
-NAME_THRESHOLD = 88
-# Below NAME_THRESHOLD, a NIK one keystroke away still marks a likely duplicate.
-NIK_NEAR_THRESHOLD = 75
+from lindung.national import model
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class Candidate:
     nik: str
     name: str
     in_file: bool
+    record: dict = field(default_factory=dict, compare=False, repr=False)  # model.prepare()
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,10 @@ class Pair:
     row: int
     nik: str
     other: Candidate
-    score: int
+    score: int  # name similarity 0-100 (shown in the queue)
     nik_distance: int
+    probability: float = 0.0
+    levels: dict = field(default_factory=dict, compare=False)
 
 
 def nik_distance(a: str, b: str) -> int:
@@ -56,27 +58,39 @@ def similarity(a: str, b: str) -> int:
 
 
 class DuplicateFinder:
-    def __init__(self):
+    def __init__(self, n_records: int = 2):
         self.blocks: dict[tuple[dt.date, str], list[Candidate]] = defaultdict(list)
+        self.n_records = max(n_records, 2)  # sets the model's prior
+        self.names: dict = {}
 
-    def add_existing(self, worker_id: int, nik: str, name: str, birth: dt.date, village: str):
-        self.blocks[(birth, village)].append(Candidate(worker_id, nik, name, False))
+    def _record(self, key, nik: str, name: str, birth: dt.date, sex: str) -> dict:
+        raw = {"unique_id": key, "nik": nik, "name": name, "birth_date": birth, "sex": sex}
+        return model.prepare(raw, self.names)
+
+    def add_existing(self, worker_id: int, nik: str, name: str, birth: dt.date, village: str,
+                     sex: str = ""):  # fmt: skip
+        record = self._record(worker_id, nik, name, birth, sex)
+        self.blocks[(birth, village)].append(Candidate(worker_id, nik, name, False, record))
 
     def has_block(self, birth: dt.date, village: str) -> bool:
         """Someone (registered, or an earlier row) was already seen in this block."""
         return bool(self.blocks.get((birth, village)))
 
-    def check(self, row: int, nik: str, name: str, birth: dt.date, village: str) -> Pair | None:
+    def check(self, row: int, nik: str, name: str, birth: dt.date, village: str,
+              sex: str = "") -> Pair | None:  # fmt: skip
         """Compare with everything seen before in the block, then remember this row."""
         block = self.blocks[(birth, village)]
+        record = self._record(row, nik, name, birth, sex)
         best: Pair | None = None
         for other in block:
             if other.nik == nik:
                 continue
-            score = similarity(name, other.name)
-            distance = nik_distance(nik, other.nik)
-            close = score >= NAME_THRESHOLD or (distance <= 1 and score >= NIK_NEAR_THRESHOLD)
-            if close and (best is None or (score, -distance) > (best.score, -best.nik_distance)):
-                best = Pair(row, nik, other, score, distance)
-        block.append(Candidate(row, nik, name, True))
+            scored = model.score_pair(record, other.record, n_records=self.n_records)
+            if scored.probability < model.THRESHOLD:
+                continue
+            if best is None or scored.probability > best.probability:
+                levels = {a.comparison: a.level for a in scored.agreements}
+                best = Pair(row, nik, other, similarity(name, other.name),
+                            nik_distance(nik, other.nik), scored.probability, levels)  # fmt: skip
+        block.append(Candidate(row, nik, name, True, record))
         return best

@@ -87,5 +87,9 @@ class MappingForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("merge", _("Gabungkan")), ("distinct", _("Orang berbeda"))]
+        choices=[
+            ("merge", _("Gabungkan")),
+            ("distinct", _("Orang berbeda")),
+            ("undo", _("Batalkan penggabungan")),
+        ]
     )

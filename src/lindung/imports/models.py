@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class ImportRule(models.Model):
@@ -23,7 +24,7 @@ class ImportRule(models.Model):
         _("usia maksimum"),
         null=True,
         blank=True,
-        help_text=_("Kosong = tanpa batas; batas usia BPU belum terkonfirmasi (§3, §9.4)."),
+        help_text=_("Kosong = tanpa batas; batas usia maksimum BPU belum ditetapkan."),
     )
     income_floor = models.PositiveBigIntegerField(
         _("penghasilan terendah (Rp)"), null=True, blank=True
@@ -37,7 +38,7 @@ class ImportRule(models.Model):
         verbose_name_plural = _("aturan impor")
 
     def __str__(self) -> str:
-        return f"{self.effective_from:%d-%m-%Y}: {self.min_age}–{self.max_age or '…'}"
+        return f"{format_date(self.effective_from)}: {self.min_age}–{self.max_age or '…'}"
 
 
 class ImportJob(ChoiceLabels, models.Model):
@@ -112,6 +113,11 @@ class PossibleDuplicate(models.Model):
         MERGED = "merged", _("Digabung")
         DISTINCT = "distinct", _("Orang berbeda")
 
+    class Source(models.TextChoices):
+        IMPORT = "import", _("Impor")
+        REGENCY = "regency", _("Pemeriksaan kabupaten")
+        NATIONAL = "national", _("Pemeriksaan antarkabupaten")
+
     worker = models.ForeignKey(
         "workers.Worker",
         verbose_name=_("pekerja baru"),
@@ -138,7 +144,14 @@ class PossibleDuplicate(models.Model):
     # After a merge the duplicate entry is gone; keep who it was for the record.
     merged_summary = models.CharField(_("data yang digabung"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The matching model's verdict (lindung.national.model): probability and, per compared
+    # field, the level it fell in (e.g. {"nik_birth": "nik_transposed", "name": ...}).
+    probability = models.FloatField(_("peluang orang yang sama"), null=True, blank=True)
+    levels = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORT)
 
+    # Shown to both areas: a pair across regencies goes to both regencies' officers (see
+    # views.pairs_for); this field only serves the default scoping helpers.
     scope_field = "worker__village"
 
     class Meta:
@@ -152,3 +165,37 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ~ {self.match_id}"
+
+
+class WorkerMerge(models.Model):
+    """A "same person" decision carried out: what moved from the removed entry to the kept one,
+    so an administrator can undo it."""
+
+    pair = models.OneToOneField(PossibleDuplicate, on_delete=models.CASCADE, related_name="merge")
+    kept = models.ForeignKey(
+        "workers.Worker", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_id = models.PositiveBigIntegerField(_("id pekerja yang dihapus"))
+    removed_data = models.JSONField(_("data pekerja yang dihapus"))
+    # {"memberships": {id: old village id}, "history": [history ids], "outreach": id or null}
+    moved = models.JSONField(default=dict)
+    # Fields of the kept worker that were empty and filled from the removed one: old values.
+    filled = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    scope_field = "kept__village"
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("penggabungan pekerja")
+        verbose_name_plural = _("penggabungan pekerja")
+
+    def __str__(self) -> str:
+        return f"#{self.removed_id} -> #{self.kept_id}"

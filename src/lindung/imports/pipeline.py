@@ -1061,17 +1061,20 @@ def _find_possible_duplicates(
         "name",
         "birth_date",
         "village",
+        "sex",
         (pl.len().over(block) > 1).alias("shared"),
         pl.col("village").replace_strict(batch_of, return_dtype=pl.Int32).alias("batch"),
     )
     total, done = rows.height, 0
+    # The model's prior follows the number of people the file and the registry hold.
+    n_records = Worker.objects.count() + rows.height
     pairs: list[Pair] = []
     for (_,), in_batch in sorted(rows.partition_by("batch", as_dict=True).items()):
         in_batch = in_batch.drop("batch").sort("row")
-        finder = _registry_finder(in_batch, in_batch["village"].unique().to_list())
-        for row, nik, name, birth, village, shared in in_batch.iter_rows():
+        finder = _registry_finder(in_batch, in_batch["village"].unique().to_list(), n_records)
+        for row, nik, name, birth, village, sex, shared in in_batch.iter_rows():
             if shared or finder.has_block(birth, village):
-                pair = finder.check(row, nik, name, birth, village)
+                pair = finder.check(row, nik, name, birth, village, sex or "")
                 if pair is not None:
                     pairs.append(pair)
         done += in_batch.height
@@ -1105,19 +1108,19 @@ def _find_possible_duplicates(
     )
 
 
-def _registry_finder(rows: pl.DataFrame, villages: list[str]) -> DuplicateFinder:
+def _registry_finder(rows: pl.DataFrame, villages: list[str], n_records: int) -> DuplicateFinder:
     """A finder holding the registered workers of `villages` born on a day some row of the
     file was born on in the same village."""
     births: dict[str, set[dt.date]] = {}
     for village, born in rows.select("village", "birth_date").unique().iter_rows():
         births.setdefault(village, set()).add(born)
-    finder = DuplicateFinder()
+    finder = DuplicateFinder(n_records)
     existing = Worker.objects.filter(village_id__in=villages).values_list(
-        "id", "nik", "name", "birth_date", "village_id"
+        "id", "nik", "name", "birth_date", "village_id", "sex"
     )
-    for worker_id, nik, name, birth, village in existing.iterator(chunk_size=20000):
+    for worker_id, nik, name, birth, village, sex in existing.iterator(chunk_size=20000):
         if birth in births.get(village, ()):
-            finder.add_existing(worker_id, nik, name, birth, village)
+            finder.add_existing(worker_id, nik, name, birth, village, sex)
     return finder
 
 

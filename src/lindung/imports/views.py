@@ -11,14 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
+from lindung.accounts.scoping import get_scoped_or_404, scoped
 
 from . import jobs, preview
 from .forms import DecisionForm, MappingForm, UploadForm
-from .models import ImportJob, PossibleDuplicate
+from .models import ImportJob, PossibleDuplicate, WorkerMerge
+from .pairs import comparison, pairs_for
 from .readers import FileProblem
 from .report import error_report, template_workbook
-from .review import ReviewError, confirm_distinct, merge_into_match
+from .review import ReviewError, confirm_distinct, merge_into_match, undo_merge
 from .services import STAGES
 from .sheets import read_workbook
 
@@ -173,10 +174,7 @@ def duplicates(request):
     status = request.GET.get("status", PossibleDuplicate.Status.OPEN)
     if status not in PossibleDuplicate.Status.values:
         status = PossibleDuplicate.Status.OPEN
-    qs = scoped(
-        PossibleDuplicate.objects.select_related("worker", "match", "worker__village"),
-        request.user,
-    ).filter(status=status)
+    qs = pairs_for(request.user).filter(status=status)
     return render(
         request,
         "imports/duplicates.html",
@@ -188,30 +186,40 @@ def duplicates(request):
     )
 
 
+DONE = {
+    "merge": "Data digabung ke pekerja yang lebih dulu terdaftar.",
+    "distinct": "Ditandai sebagai dua orang berbeda; pasangan ini tidak akan diusulkan lagi.",
+    "undo": "Penggabungan dibatalkan; kedua data kembali dan pasangan ini perlu diperiksa lagi.",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def duplicate_detail(request, pk: int):
-    pair = get_scoped_or_404(
-        PossibleDuplicate.objects.select_related(
-            "worker", "match", "worker__village", "worker__sector", "match__sector"
-        ),
-        request.user,
-        pk=pk,
-    )
-    if not user_covers_area(request.user, pair.match.village_id):
-        raise Http404("Data tidak ditemukan.")
+    try:
+        pair = pairs_for(request.user).select_related("worker__sector", "match__sector").get(pk=pk)
+    except PossibleDuplicate.DoesNotExist as exc:
+        raise Http404("Data tidak ditemukan.") from exc
+    merge = WorkerMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         _editor(request)
         if form.is_valid():
+            decision = form.cleaned_data["decision"]
             try:
-                if form.cleaned_data["decision"] == "merge":
+                if decision == "merge":
                     merge_into_match(pair, request.user)
-                    messages.success(request, "Data digabung ke pekerja yang lebih dulu terdaftar.")
-                else:
+                elif decision == "distinct":
                     confirm_distinct(pair, request.user)
-                    messages.success(request, "Ditandai sebagai dua orang berbeda.")
+                elif merge is None:
+                    raise ReviewError("Tidak ada penggabungan yang dapat dibatalkan.")
+                else:
+                    undo_merge(merge, request.user)
+                messages.success(request, DONE[decision])
             except ReviewError as exc:
                 messages.error(request, str(exc))
             return redirect("imports:duplicates")
-    return render(request, "imports/duplicate_detail.html", {"pair": pair, "form": form})
+    rows, probability = comparison(pair)
+    context = {"pair": pair, "form": form, "rows": rows, "probability": probability,
+               "merge": merge}  # fmt: skip
+    return render(request, "imports/duplicate_detail.html", context)

@@ -1,10 +1,12 @@
-"""Cross-regency deduplication with Splink: the same person registered in two regencies.
+"""Cross-regency deduplication: the same person registered in two regencies.
 
 Each regency keeps NIK unique inside its own registry (and its own partition, see
 `partitioning`), but nobody checks across regencies: a seasonal worker from Lombok Timur
 registered again in Lombok Barat with one digit of the NIK mistyped and "Muhamad" for
-"Muhammad" is two participants and two contributions. This module scores candidate pairs with a
-Fellegi-Sunter model (Splink) and returns those above a threshold.
+"Muhammad" is two participants and two contributions. The pairs are scored by the one
+person-matching model of the project (`lindung.national.model`: NIK and birth date by segment,
+names on tokens with regional variants, prior from the data size), the same model as the
+import-time check and the regency run.
 
     records = worker_records(Worker.objects.all())          # or rows from each regency's export
     matches = find_duplicates(records, backend="spark")     # Spark: the national run
@@ -13,41 +15,16 @@ Fellegi-Sunter model (Splink) and returns those above a threshold.
 Backends: `spark` (pyspark, local mode in tests, a cluster for 90 million rows) and `duckdb`
 (one machine; same SQL, same scores). Install with `pip install -e '.[national]'`; Spark needs a
 Java runtime (Debian: default-jre-headless).
-
-Candidate pairs (blocking, see `blocking_rules`): same birth date or same NIK on samples; NIK
-prefix, NIK, or birth date + name prefix for the national run. Comparisons: NIK (exact, 1 or 2
-edits), normalised name (Jaro-Winkler >= 0.92 / 0.80), sex, birth date. The m/u probabilities
-below are priors set from how registries go wrong (a NIK typed with one wrong digit, a respelled
-name); `train=True` re-estimates them from the data (u by random sampling, m by EM), which needs
-tens of thousands of records to be stable.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import model, names
+
 COLUMNS = ("unique_id", "regency", "nik", "name", "birth_date", "sex")
-# Spellings of the same given name seen in village sheets; mapped to one form before comparing.
-NAME_VARIANTS = {
-    "muhamad": "muhammad",
-    "mohammad": "muhammad",
-    "mohamad": "muhammad",
-    "moh": "muhammad",
-    "muh": "muhammad",
-    "md": "muhammad",
-    "m": "muhammad",
-    "abd": "abdul",
-    "siti": "siti",
-    "st": "siti",
-    "nurul": "nurul",
-    "hj": "",
-    "h": "",
-    "haji": "",
-    "hajjah": "",
-}
 
 
 @dataclass(frozen=True)
@@ -55,14 +32,13 @@ class Match:
     left: str
     right: str
     probability: float
-    nik_level: str  # "sama", "beda 1 digit", "beda 2 digit", "lain"
-    name_level: str
+    nik_level: str  # level key of the NIK + birth date comparison, e.g. "nik_transposed"
+    name_level: str  # level key of the name comparison, e.g. "name_first_respelled"
 
 
 def normalise_name(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = [NAME_VARIANTS.get(w, w) for w in re.findall(r"[a-z]+", text)]
-    return " ".join(w for w in words if w)
+    """The comparable form of a name: canonical spellings, titles set aside."""
+    return names.normalise(name).core
 
 
 def worker_records(workers) -> list[dict]:
@@ -78,56 +54,6 @@ def worker_records(workers) -> list[dict]:
         }
         for w in workers
     ]
-
-
-def blocking_rules(kind: str = "sample") -> list:
-    """Which pairs get scored at all.
-
-    sample:   same birth date, or same NIK (fine for thousands of records);
-    national: same first 12 NIK digits (issuing kecamatan + birth date, so serial typos meet),
-              same NIK, or same birth date and first four letters of the normalised name. Birth
-              date alone gives blocks of thousands of people at 90 M records, and pairs grow
-              with the square of the block.
-    """
-    from splink import block_on
-
-    if kind == "sample":
-        return [block_on("birth_date"), block_on("nik")]
-    if kind == "national":
-        return [
-            block_on("substr(nik, 1, 12)"),
-            block_on("nik"),
-            block_on("birth_date", "substr(name_norm, 1, 4)"),
-        ]
-    raise ValueError(f"aturan blocking tidak dikenal: {kind!r} (pilih sample atau national)")
-
-
-def settings(*, priors: bool = True, blocking: str = "sample"):
-    import splink.comparison_library as cl
-    from splink import SettingsCreator
-
-    nik = cl.LevenshteinAtThresholds("nik", [1, 2])
-    name = cl.JaroWinklerAtThresholds("name_norm", [0.92, 0.80])
-    sex = cl.ExactMatch("sex")
-    birth = cl.ExactMatch("birth_date")
-    if priors:
-        # Levels: exact, <=1 edit, <=2 edits, else (NIK); >=0.92, >=0.80, else (name).
-        # A NIK one digit away is weaker evidence than it looks: twins and neighbours born on
-        # the same day in the same kecamatan differ only in the serial, so the name decides.
-        nik.configure(m_probabilities=[0.70, 0.20, 0.05, 0.05],
-                      u_probabilities=[1e-7, 1e-4, 1e-3, 1 - 1.1001e-3])  # fmt: skip
-        name.configure(m_probabilities=[0.60, 0.30, 0.09, 0.01],
-                       u_probabilities=[0.002, 0.01, 0.05, 0.938])  # fmt: skip
-        sex.configure(m_probabilities=[0.98, 0.02], u_probabilities=[0.5, 0.5])
-        birth.configure(m_probabilities=[0.95, 0.05], u_probabilities=[1 / 15000, 1 - 1 / 15000])
-    return SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="unique_id",
-        blocking_rules_to_generate_predictions=blocking_rules(blocking),
-        comparisons=[nik, name, sex, birth],
-        probability_two_random_records_match=1e-5,
-        retain_intermediate_calculation_columns=False,
-    )
 
 
 def spark_session(master: str = "local[2]", app_name: str = "lindung-dedup"):
@@ -152,9 +78,7 @@ def spark_session(master: str = "local[2]", app_name: str = "lindung-dedup"):
 
 def _db_api(backend: str, spark=None, checkpoint_dir: str | None = None):
     if backend == "duckdb":
-        from splink import DuckDBAPI
-
-        return DuckDBAPI()
+        return model.duckdb_api()
     if backend == "spark":
         import tempfile
 
@@ -166,22 +90,15 @@ def _db_api(backend: str, spark=None, checkpoint_dir: str | None = None):
     raise ValueError(f"backend tidak dikenal: {backend!r} (pilih spark atau duckdb)")
 
 
-def _table(records: Sequence[dict]):
-    import pyarrow as pa
-
+def _checked(records: Iterable[dict]) -> list[dict]:
+    records = list(records)
     missing = [c for c in COLUMNS if records and c not in records[0]]
     if missing:
         raise ValueError(f"kolom wajib tidak ada: {', '.join(missing)}")
     ids = [r["unique_id"] for r in records]
     if len(set(ids)) != len(ids):
         raise ValueError("unique_id harus unik")
-    data = {c: [str(r[c]) for r in records] for c in COLUMNS}
-    data["name_norm"] = [normalise_name(r["name"]) for r in records]
-    return pa.table(data)
-
-
-NIK_LEVELS = {3: "sama", 2: "beda 1 digit", 1: "beda 2 digit", 0: "lain", -1: "kosong"}
-NAME_LEVELS = {3: "sangat mirip", 2: "mirip", 1: "agak mirip", 0: "lain", -1: "kosong"}
+    return records
 
 
 def find_duplicates(
@@ -189,54 +106,33 @@ def find_duplicates(
     *,
     backend: str = "spark",
     spark=None,
-    threshold: float = 0.95,
+    threshold: float = model.THRESHOLD,
     across_regencies_only: bool = True,
-    train: bool = False,
-    blocking: str = "sample",
 ) -> list[Match]:
     """Pairs of records that are probably the same person, most probable first."""
-    from splink import Linker
-
-    records = list(records)
+    records = _checked(records)
     if len(records) < 2:
         return []
     api = _db_api(backend, spark)
-    table = api.register(_table(records))
-    linker = Linker(table, settings(priors=True, blocking=blocking), log_level="WARNING")
-    if train:
-        from splink import block_on
-
-        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("nik"))
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    regency = {r["unique_id"]: r["regency"] for r in records}
+    regency = {str(r["unique_id"]): r["regency"] for r in records}
     out = []
-    for row in predictions.as_record_list():
-        left, right = sorted((row["unique_id_l"], row["unique_id_r"]))
-        if across_regencies_only and regency[left] == regency[right]:
+    for p in model.predict(records, db_api=api, threshold=threshold):
+        if across_regencies_only and regency[p.left] == regency[p.right]:
             continue
-        out.append(
-            Match(
-                left,
-                right,
-                float(row["match_probability"]),
-                NIK_LEVELS[int(row["gamma_nik"])],
-                NAME_LEVELS[int(row["gamma_name_norm"])],
-            )
-        )
+        out.append(Match(p.left, p.right, p.probability, p.levels["nik_birth"], p.levels["name"]))
     return sorted(out, key=lambda m: (-m.probability, m.left, m.right))
 
 
-def count_pairs(records: Iterable[dict], *, blocking: str = "sample", backend: str = "duckdb",
-                spark=None) -> int:  # fmt: skip
-    """Exact number of pairs the blocking rules would score (check before a national run)."""
+def count_pairs(records: Iterable[dict], *, backend: str = "duckdb", spark=None) -> int:
+    """Exact number of pairs the model's blocking rules would score (check before a national
+    run: pairs, not records, set the time)."""
     from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
-    table = _db_api(backend, spark).register(_table(list(records)))
+    api = _db_api(backend, spark)
+    table = api.register(model.arrow_table(_checked(records)))
     counts = count_comparisons_from_blocking_rules(
         table,
-        blocking_rules=blocking_rules(blocking),
+        blocking_rules=model.blocking_rules(),
         link_type="dedupe_only",
         record_sample_proportion=1.0,
     )

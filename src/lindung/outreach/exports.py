@@ -1,7 +1,8 @@
 """CSV/XLSX export of the outreach report. Aggregates only: no personal data leaves here.
 
-Cells starting with = + - @ (or a tab/CR) are prefixed with ' so spreadsheet programs never
-evaluate a village or team name as a formula (CSV/formula injection).
+CSV cells starting with = + - @ (or a tab/CR) are prefixed with ' so spreadsheet programs never
+evaluate a village or team name as a formula (CSV/formula injection). XLSX cells are written as
+text cells with formulas off, so they keep their text exactly.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value):
     """Neutralise text that a spreadsheet would treat as a formula; keep numbers as numbers."""
+    value = cell_value(value)
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def cell_value(value):
+    """A cell as written to XLSX: text stays as typed (a text cell is never a formula)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -44,15 +53,12 @@ def safe_cell(value):
         return "ya" if value else "tidak"
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    if text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+    return str(value)
 
 
 def table(rows: list[dict], columns) -> list[list]:
     return [[label for _, label in columns]] + [
-        [safe_cell(row.get(key)) for key, _ in columns] for row in rows
+        [cell_value(row.get(key)) for key, _ in columns] for row in rows
     ]
 
 
@@ -62,7 +68,7 @@ def to_csv(sheets: list[tuple[str, list[list]]]) -> bytes:
     for i, (_, data) in enumerate(sheets):
         if i:
             writer.writerow([])
-        writer.writerows(data)
+        writer.writerows([[safe_cell(v) for v in row] for row in data])
     # BOM so that Excel opens the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -1,7 +1,7 @@
 """Village socialisation teams, their activities, and the registrations those activities produce.
 
 The Bupati asked every kepala desa to form an active team that explains social security to
-residents (domain-research §5.1, SE Bupati 400.10.2.4/112/PMD/2026). Anchors §5: no comparable
+residents (docs/domain.md SE Bupati 400.10.2.4/112/PMD/2026). no comparable
 system links socialisation activity to the registrations it yields, so yield is measured here.
 """
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class OutreachPolicy(models.Model):
@@ -163,7 +164,7 @@ class Activity(ChoiceLabels, models.Model):
         indexes = [models.Index(fields=["village", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d-%m-%Y} ({self.place})"
+        return f"{self.get_kind_display()} {format_date(self.date)} ({self.place})"
 
     def save(self, *args, **kwargs):
         self.village_id = self.team.village_id

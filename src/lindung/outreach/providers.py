@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import user_covers_area
+from lindung.core.formatting import format_number
 
 from . import services
 
@@ -60,12 +61,12 @@ def home_cards(user, area) -> list[dict]:
     return [
         {
             "label": _("Kegiatan sosialisasi 30 hari terakhir"),
-            "value": recent["activities"],
+            "value": format_number(recent["activities"]),
             "url": reverse("outreach:index") + f"?wilayah={area.code}",
         },
         {
             "label": _("Pendaftaran hasil sosialisasi 30 hari terakhir"),
-            "value": recent["registrations"],
+            "value": format_number(recent["registrations"]),
             "url": reverse("outreach:report") + f"?wilayah={area.code}",
         },
     ]

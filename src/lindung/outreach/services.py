@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lindung.accounts.scoping import area_q
 from lindung.areas.models import Area
+from lindung.core.formatting import format_date
 from lindung.workers.models import Worker
 
 from .models import (
@@ -95,8 +96,8 @@ def attribute(activity: Activity, workers: Iterable[Worker], by=None) -> int:
         registered = timezone.localdate(worker.created_at)
         if not first <= registered <= last:
             problems.append(
-                f"{worker.name}: didaftarkan {registered:%d-%m-%Y}, di luar jendela "
-                f"{first:%d-%m-%Y} s.d. {last:%d-%m-%Y}."
+                f"{worker.name}: didaftarkan {format_date(registered)}, di luar jendela "
+                f"{format_date(first)} s.d. {format_date(last)}."
             )
             continue
         if worker.pk in taken:

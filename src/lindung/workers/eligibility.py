@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from lindung.core.formatting import format_date
 
-from .models import EligibilityRule, Worker
+from .models import EligibilityOverride, EligibilityRule, Worker
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,20 @@ def _funding_label(funding_type: str) -> str:
         return funding_type
 
 
+_LOOKUP = object()
+
+
 def evaluate(
-    worker: Worker, funding_type: str, on: dt.date, *, regency_code: str | None = None
+    worker: Worker,
+    funding_type: str,
+    on: dt.date,
+    *,
+    regency_code: str | None = None,
+    rule=_LOOKUP,
 ) -> Eligibility:
+    """`rule` may be passed when checking many workers against the same rule."""
     regency = regency_code or settings.LINDUNG_REGENCY_CODE
-    rule = rule_for(funding_type, on)
+    rule = rule_for(funding_type, on) if rule is _LOOKUP else rule
     label = _funding_label(funding_type)
     if rule is None:
         return Eligibility(
@@ -105,3 +116,65 @@ def evaluate_all(worker: Worker, on: dt.date) -> list[Eligibility]:
     from lindung.enrollment.models import FundingType
 
     return [evaluate(worker, ft, on) for ft in FundingType.values]
+
+
+# --- enforcement ------------------------------------------------------------------------------
+
+# Roles that may let a worker through with a written reason (regency staff and the branch).
+OVERRIDE_ROLES = {"admin_kabupaten", "petugas_bpjs"}
+
+
+class NotEligible(ValidationError):
+    """The rules refuse this worker for this source; the message says why, for the user."""
+
+
+def can_override(user) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or getattr(user, "role", "") in OVERRIDE_ROLES)
+
+
+def has_override(worker: Worker, funding_type: str) -> bool:
+    return EligibilityOverride.objects.filter(worker=worker, funding_type=funding_type).exists()
+
+
+def enforce(
+    worker: Worker,
+    funding_type: str,
+    on: dt.date,
+    *,
+    step: str,
+    by=None,
+    override_reason: str = "",
+) -> Eligibility:
+    """Apply the dated rules, or raise NotEligible. An earlier override for the same worker and
+    source holds; a new one needs an authorised user and a reason, and is recorded."""
+    result = evaluate(worker, funding_type, on)
+    if result.eligible or has_override(worker, funding_type):
+        return result
+    reason = (override_reason or "").strip()
+    if reason and can_override(by):
+        EligibilityOverride.objects.create(
+            worker=worker,
+            funding_type=funding_type,
+            step=step[:40],
+            failed_checks="; ".join(result.reasons),
+            reason=reason,
+            by=by,
+        )
+        return result
+    message = _("%(name)s tidak memenuhi syarat %(label)s: %(why)s.") % {
+        "name": worker.name,
+        "label": result.label,
+        "why": "; ".join(result.reasons),
+    }
+    if reason:
+        message += " " + _(
+            "Hanya admin kabupaten atau petugas BPJS yang dapat memberi pengecualian."
+        )
+    else:
+        message += " " + _(
+            "Bila tetap perlu didaftarkan, admin kabupaten atau petugas BPJS dapat memberi "
+            "pengecualian dengan alasan tertulis."
+        )
+    raise NotEligible(message)

@@ -43,8 +43,9 @@ def safe_cell(value) -> object:
 def rows(qs: QuerySet[Worker], *, full: bool) -> Iterator[list]:
     """One list per worker; NIK and phone masked unless `full`."""
     for w in qs.iterator(chunk_size=2000):
+        # Raw values: the CSV writer neutralises formulas, the XLSX writer stores text cells.
         yield [
-            safe_cell(v)
+            v
             for v in (
                 w.nik if full else mask_nik(w.nik),
                 w.name,
@@ -75,7 +76,7 @@ def csv_stream(data: Iterable[list]) -> Iterator[str]:
     yield "\ufeff"  # BOM so that Excel opens UTF-8 names correctly
     yield writer.writerow(HEADER)
     for row in data:
-        yield writer.writerow(["" if v is None else v for v in row])
+        yield writer.writerow(["" if v is None else safe_cell(v) for v in row])
 
 
 def xlsx_bytes(data: Iterable[list]) -> tuple[bytes, int]:
@@ -99,7 +100,8 @@ def xlsx_bytes(data: Iterable[list]) -> tuple[bytes, int]:
             if isinstance(value, int):
                 sheet.write_number(count, col, value)
             else:
-                # Strings always as text: a NIK must never become 5.20307E+15.
+                # Strings always as text cells (a NIK must never become 5.20307E+15; a phone
+                # +62… stays as typed): no apostrophe, as strings_to_formulas is off.
                 sheet.write_string(count, col, str(value), text if col == 0 else None)
     book.close()
     return buffer.getvalue(), count

@@ -138,6 +138,20 @@ class DeceasedForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, worker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.worker = worker
+
+    def clean_deceased_date(self):
+        from .services import death_date_problems
+
+        date = self.cleaned_data["deceased_date"]
+        if self.worker is not None:
+            problems = death_date_problems(self.worker, date)
+            if problems:
+                raise forms.ValidationError(problems)
+        return date
+
 
 class WorkerFilterForm(forms.Form):
     """Query-string filters of the worker list; every choice is limited to the user's scope."""

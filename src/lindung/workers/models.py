@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.core.formatting import format_date
 
 
 class Sector(models.Model):
@@ -200,9 +201,39 @@ class EligibilityRule(models.Model):
 
     def __str__(self) -> str:
         scheme = self.get_funding_type_display() or _("semua sumber dana")
-        return f"{scheme} ({self.effective_from:%d-%m-%Y})"
+        return f"{scheme} ({format_date(self.effective_from)})"
 
     def applies_on(self, day) -> bool:
         return self.effective_from <= day and (
             self.effective_to is None or day <= self.effective_to
         )
+
+
+class EligibilityOverride(models.Model):
+    """An authorised exception to the eligibility rules, with the reason; the audit trail.
+
+    Kept for good: who allowed whom to be funded by which source, why, and which checks failed.
+    """
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="eligibility_overrides"
+    )
+    funding_type = models.CharField(_("sumber dana"), max_length=16, choices=funding_type_choices)
+    step = models.CharField(_("langkah"), max_length=40)
+    failed_checks = models.TextField(_("syarat yang tidak terpenuhi"))
+    reason = models.TextField(_("alasan pengecualian"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    scope_field = "worker__village"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("pengecualian syarat kelayakan")
+        verbose_name_plural = _("pengecualian syarat kelayakan")
+        indexes = [models.Index(fields=["worker", "funding_type"])]
+
+    def __str__(self) -> str:
+        return f"{self.worker} · {self.funding_type} · {self.at:%d-%m-%Y}"

@@ -2,7 +2,7 @@
 
 A NIK is PP KK CC DDMMYY SSSS: province, regency, kecamatan where it was first
 issued; birth date with day + 40 for women; a serial starting at 0001
-(Dukcapil; see reference/domain-research.md §6.1). The region digits record
+(Dukcapil; docs/domain.md ). The region digits record
 where the NIK was issued, not where the person lives, so region problems are
 warnings only.
 """
@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
+
+from lindung.core.formatting import format_date
 
 Severity = Literal["error", "warning"]
 
@@ -205,8 +207,8 @@ def parse_nik(
             _issue(
                 "nik_birthdate_mismatch",
                 "warning",
-                entered=entered_birth_date.strftime("%d-%m-%Y"),
-                found=born.strftime("%d-%m-%Y"),
+                entered=format_date(entered_birth_date),
+                found=format_date(born),
             )
         )
     if sex and entered_sex and entered_sex != sex:

@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.formatting import format_date
 
 from .flags import KEPT_ON_VERIFY
 from .flags import codes as flag_codes
@@ -24,9 +25,12 @@ from .nik import NikResult, parse_nik
 # Sent after a worker is marked deceased (args: worker, date, by) so that enrollment and
 # claims can end memberships and open a JKM case without this app knowing about them.
 worker_deceased = Signal()
+# Sent before a death is recorded (args: worker, date); receivers return a list of Indonesian
+# messages saying why the date cannot be right (e.g. before a membership started).
+death_date_check = Signal()
 
 # DTSEN desil 1 is the extreme-poor group that Lombok Timur set out to register
-# (Inpres 4/2022; reference/domain-research.md §7.2): they move one priority group ahead.
+# (Inpres 4/2022; docs/domain.md): they move one priority group ahead.
 EXTREME_POOR_DESIL = 1
 
 # Fields an edit may change; the NIK-derived pair (sex, birth_date) included.
@@ -68,7 +72,8 @@ class StaleEditError(Exception):
         self.current = current
         who = current.history.first()
         by = getattr(getattr(who, "history_user", None), "username", None)
-        when = timezone.localtime(current.updated_at).strftime("%d-%m-%Y %H:%M")
+        local = timezone.localtime(current.updated_at)
+        when = f"{format_date(local)} {local:%H:%M}"
         by_text = f" oleh {by}" if by else ""
         super().__init__(
             f"Data pekerja ini sudah diubah{by_text} pada {when} setelah Anda membukanya. "
@@ -225,20 +230,32 @@ def mark_verified(worker: Worker, *, by, expected_version: int | None = None) ->
     return current
 
 
-def mark_deceased(worker: Worker, date: dt.date, by, *, today: dt.date | None = None) -> Worker:
-    """Record the date of death; enrollment/claims react through `worker_deceased`."""
+def death_date_problems(worker: Worker, date: dt.date, today: dt.date | None = None) -> list[str]:
+    """Why `date` cannot be this worker's date of death (empty = acceptable). Forms and
+    `mark_deceased` both use it, so the page and the service refuse the same dates."""
     today = today or timezone.localdate()
     if date > today:
-        raise WorkerError({"deceased_date": ["Tanggal meninggal tidak boleh di masa depan."]})
+        return ["Tanggal meninggal tidak boleh di masa depan."]
     if date < worker.birth_date:
-        raise WorkerError(
-            {"deceased_date": ["Tanggal meninggal tidak boleh sebelum tanggal lahir."]}
-        )
+        return ["Tanggal meninggal tidak boleh sebelum tanggal lahir."]
+    return [
+        str(message)
+        for _receiver, messages in death_date_check.send(sender=Worker, worker=worker, date=date)
+        for message in messages or []
+    ]
+
+
+def mark_deceased(worker: Worker, date: dt.date, by, *, today: dt.date | None = None) -> Worker:
+    """Record the date of death; enrollment, funding and claims react through `worker_deceased`
+    inside the same transaction, so a death is recorded with all its effects or not at all."""
+    problems = death_date_problems(worker, date, today)
+    if problems:
+        raise WorkerError({"deceased_date": problems})
     with transaction.atomic():
         current = Worker.objects.select_for_update().get(pk=worker.pk)
         current.deceased_date = date
         current.version += 1
         current._history_user = by if getattr(by, "is_authenticated", False) else None
         current.save()
-    worker_deceased.send(sender=Worker, worker=current, date=date, by=by)
+        worker_deceased.send(sender=Worker, worker=current, date=date, by=by)
     return current

@@ -105,6 +105,7 @@ def worker_detail(request, pk: int):
             else "",
             "age": worker.age_on(timezone.localdate()),
             "eligibility": evaluate_all(worker, timezone.localdate()),
+            "overrides": worker.eligibility_overrides.select_related("by"),
             "memberships": memberships,
             "deceased_form": DeceasedForm(),
             "actions": actions_for("worker", worker, request.user),
@@ -185,7 +186,7 @@ def worker_verify(request, pk: int):
 def worker_deceased(request, pk: int):
     worker = get_scoped_or_404(Worker.objects.all(), request.user, pk=pk)
     _require_editor(request.user)
-    form = DeceasedForm(request.POST)
+    form = DeceasedForm(request.POST, worker=worker)
     if form.is_valid():
         try:
             services.mark_deceased(worker, form.cleaned_data["deceased_date"], request.user)
@@ -195,6 +196,9 @@ def worker_deceased(request, pk: int):
                     messages.error(request, m)
         else:
             messages.success(request, _("Tanggal meninggal tercatat."))
+    elif "deceased_date" in form.errors and form.data.get("deceased_date"):
+        for m in form.errors["deceased_date"]:
+            messages.error(request, m)
     else:
         messages.error(request, _("Isi tanggal meninggal yang valid."))
     return redirect("workers:detail", pk=worker.pk)

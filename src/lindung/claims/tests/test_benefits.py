@@ -1,4 +1,4 @@
-"""Benefit amounts per rule version (domain-research §2.1-2.3)."""
+"""Benefit amounts per rule version."""
 
 import datetime as dt
 from decimal import Decimal
@@ -57,7 +57,7 @@ def test_waiting_period_variant_funeral_only(rules):
         rules, facts=NEW, event=dt.date(2025, 7, 31), waiting_variant=JkmWaitingVariant.PEMAKAMAN
     )
     assert amounts(r) == {"jkm_pemakaman": 10_000_000}
-    assert any("kontradiksi" in w for w in r.warnings)
+    assert any("pengaturan admin kabupaten" in w for w in r.warnings)
     assert any(v["code"] == "jkm_waiting_months" for v in r.rule_versions)
 
 
@@ -89,11 +89,32 @@ def test_not_covered_on_event_date_pays_nothing(rules):
     assert not run(rules, facts=ended, event=dt.date(2025, 3, 1)).covered
 
 
-def test_jkk_death_is_48_times_declared_income(rules):
-    facts = MembershipFacts(dt.date(2024, 1, 1), dt.date(2026, 1, 1), None, 1_750_000)
-    r = run(rules, facts=facts, claim_type="JKK", jkk_outcome="meninggal")
-    assert amounts(r) == {"jkk_meninggal": 48 * 1_750_000}
-    assert r.rule_versions[0]["code"] == "jkk_death_multiplier"
+@pytest.mark.parametrize(
+    ("declared", "event", "expected"),
+    [
+        # Below the lowest bracket: contributions are paid on Rp1 jt, so is the benefit.
+        (500_000, dt.date(2025, 6, 1),
+         {"jkk_meninggal": 48_000_000, "jkk_berkala": 12_000_000, "jkk_pemakaman": 10_000_000}),
+        (1_000_000, dt.date(2025, 6, 1),
+         {"jkk_meninggal": 48_000_000, "jkk_berkala": 12_000_000, "jkk_pemakaman": 10_000_000}),
+        (1_750_000, dt.date(2025, 6, 1),
+         {"jkk_meninggal": 84_000_000, "jkk_berkala": 12_000_000, "jkk_pemakaman": 10_000_000}),
+        # Before PP 82/2019: the PP 44/2015 amounts.
+        (500_000, dt.date(2019, 6, 1),
+         {"jkk_meninggal": 48_000_000, "jkk_berkala": 4_800_000, "jkk_pemakaman": 3_000_000}),
+    ],
+)  # fmt: skip
+def test_jkk_death_is_48_times_the_bracket_income_plus_fixed_amounts(
+    lotim, rules, declared, event, expected
+):
+    m = make_membership(start=dt.date(2018, 1, 1), income=declared)
+    r = compute_benefit(m, event, claim_type="JKK", jkk_outcome="meninggal", as_of=TODAY)
+    assert amounts(r) == expected
+    assert r.total == sum(expected.values())
+    codes = {v["code"] for v in r.rule_versions}
+    assert codes == {"jkk_death_multiplier", "jkk_death_periodic", "jkk_death_funeral"}
+    assert all("PP 44/2015" in v["regulation"] or "PP 82/2019" in v["regulation"]
+               for v in r.rule_versions)  # fmt: skip
 
 
 def test_jkk_stmb_full_then_half(rules):

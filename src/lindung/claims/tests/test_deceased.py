@@ -77,16 +77,18 @@ def test_worklist_sections_and_home_card(lotim, users):
 
     dead(40), dead(10), dead(40, testing.VILLAGE_B)
     village = Area.objects.get(code=testing.VILLAGE_A)
-    [section] = worklist_sections(users["operator_desa"], village)
+    section, recent = worklist_sections(users["operator_desa"], village)
     assert section["count"] == 1 and "30 hari" in section["title"]
     assert "/klaim/baru/?kepesertaan=" in section["rows"][0]["url"]
+    # The death recorded 10 days ago has its worklist entry already, before it is overdue.
+    assert recent["key"] == "klaim-meninggal-baru" and recent["count"] == 1
     # Petugas BPJS viewing one village also gets the branch-wide section.
     sections = worklist_sections(users["petugas_bpjs"], village)
-    assert [s["count"] for s in sections] == [1, 2]
-    assert sections[1]["key"] == "klaim-meninggal-cabang"
+    assert [s["count"] for s in sections] == [1, 1, 2]
+    assert sections[2]["key"] == "klaim-meninggal-cabang"
     regency = Area.objects.get(code=testing.REGENCY)
-    assert home_cards(users["admin_kabupaten"], regency)[0]["value"] == 2
-    assert home_cards(users["camat"], Area.objects.get(code=testing.KECAMATAN_A))[0]["value"] == 1
+    assert home_cards(users["admin_kabupaten"], regency)[0]["value"] == "2"
+    assert home_cards(users["camat"], Area.objects.get(code=testing.KECAMATAN_A))[0]["value"] == "1"
 
 
 def test_worklist_page_shows_the_section(client, lotim, users, monkeypatch):

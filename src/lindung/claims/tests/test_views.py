@@ -203,7 +203,7 @@ def test_tampered_document_id_is_refused(client, two_claims, users):
 def test_rules_page_shows_contradiction_and_only_admin_changes_it(client, lotim, users):
     client.force_login(users["operator_desa"])
     html = client.get("/klaim/aturan/").content.decode()
-    assert "kontradiksi terbuka" in html and "PP 82/2019" in html
+    assert "pertanyaan terbuka" in html and "PP 82/2019" in html
     assert client.post("/klaim/aturan/", {"jkm_waiting_variant": "pemakaman"}).status_code == 403
     client.force_login(users["admin_kabupaten"])
     assert client.post("/klaim/aturan/", {"jkm_waiting_variant": "pemakaman"}).status_code == 302

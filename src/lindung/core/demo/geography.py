@@ -1,7 +1,7 @@
 """Where demo workers live and what work each kind of village offers.
 
 Lombok Timur: tobacco on the dry southern plain (Keruak, Sakra, Sakra Barat/Timur, Jerowaru,
-Terara, Montong Gading; DBHCHT funds farmers "across 18 kecamatan", anchors.md), fishing on
+Terara, Montong Gading; DBHCHT funds farmers "across 18 kecamatan"), fishing on
 the coasts of Tanjung Luar, Jerowaru, Labuhan Haji, Labuhan Lombok and Sambelia, vegetables
 and cattle on the slopes of Rinjani (Sembalun, Tetebatu, Sapit), and trade in the kelurahan
 of Selong and Labuhan Haji. Village sizes vary by a fixed factor per village code, so the

@@ -1,10 +1,10 @@
 """Demo memberships with a lifecycle that fits their dates (pure generation, no database).
 
-Rules followed (reference/domain-research.md):
+Rules followed:
 - §1.3: paid by month, 3, 6 or 12 months; a BPU more than 3 months unpaid is no longer
   protected, so `menunggak` means paid_until within the last 3 months and `nonaktif` longer.
 - §1.1: government schemes pay the minimum package on a declared income of Rp1.000.000.
-- §5 / anchors.md: DBHCHT pays for tobacco farmers (a share via the province), Dana Desa
+- DBHCHT pays for tobacco farmers (a share via the province), Dana Desa
   for farm labourers, APBD for marbot and guru ngaji; UMKM and MBG kitchen staff mostly
   pay themselves.
 - §6.2: KPJ is 11 digits; some branches confirm registration without sharing numbers.
@@ -160,6 +160,11 @@ def _paid_until_active(rng: random.Random, funding: str, period: int, today: dt.
     return month_end(today, rng.randrange(period))
 
 
+def is_kelurahan(village_code: str) -> bool:
+    """Kemendagri village codes: 1xxx for a kelurahan, 2xxx for a desa."""
+    return village_code.rsplit(".", 1)[-1].startswith("1")
+
+
 def plan_person(rng: random.Random, person: PersonSpec, today: dt.date, kpjs: KpjNumbers) -> Plan:
     age = age_on(person.birth_date, today)
     deceased = age >= 18 and rng.random() < DECEASED_SHARE * (3 if age >= 55 else 1)
@@ -170,6 +175,8 @@ def plan_person(rng: random.Random, person: PersonSpec, today: dt.date, kpjs: Kp
         return Plan(today - _days(rng, 0, 400), None, None)
 
     funding = _pick(rng, FUNDING_BY_SECTOR.get(person.sector, FUNDING_DEFAULT))
+    if funding == F.DANA_DESA and is_kelurahan(person.village):
+        funding = F.APBD  # a kelurahan has no Dana Desa (UU 6/2014): dana kelurahan, APBD
     if funding == F.MANDIRI:
         period = _pick(rng, dict(MANDIRI_PERIODS))
     else:

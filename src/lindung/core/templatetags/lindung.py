@@ -11,6 +11,8 @@ register.filter("rupiah", formatting.format_rupiah)
 register.filter("tanggal", formatting.format_date)
 register.filter("angka", formatting.format_number)
 register.filter("persen", formatting.format_percent)
+register.filter("nilai", formatting.format_value)
+register.filter("bulan", formatting.format_month)
 
 
 @register.simple_tag(takes_context=True)

@@ -33,10 +33,20 @@ from lindung.imports.tests.test_corpus import _zip_bomb
 # Fields a user types (forms, imports, API) and pages display.
 USER_TEXT = {
     "areas.WorkforceDenominator": ["source_note"],
+    "coverage.Letterhead": [
+        "government",
+        "office",
+        "address",
+        "place",
+        "signatory_name",
+        "signatory_title",
+        "signatory_nip",
+    ],
     "accounts.User": ["first_name", "last_name"],
     "accounts.ApiToken": ["name"],
     "workers.Worker": ["name", "address", "birthplace"],
     "workers.EligibilityRule": ["source", "note"],
+    "workers.EligibilityOverride": ["failed_checks", "reason"],
     "enrollment.MembershipTransition": ["note"],
     "enrollment.ContributionPayment": ["note"],
     "enrollment.TariffVersion": ["name", "regulation", "note", "source"],
@@ -86,7 +96,9 @@ NOT_FREE_TEXT = {
     "accounts.ApiToken.prefix": "generated",
     "audit.AccessLog": "written by the app (URL names and area codes)",
     "workers.Sector": "reference data seeded by migrations",
+    "exchange.OccupationMapping": "OpenSID's occupation list, seeded by migrations; admin only",
     "workers.Worker.nik": "16 digits, validated",
+    "workers.EligibilityOverride.step": "internal step code set by the service",
     "workers.Worker.phone": "validated phone number (digits)",
     "enrollment.Membership.kpj": "digits, validated",
     "enrollment.TariffVersion.code": "slug chosen by the admin, used in URLs (slug converter)",
@@ -158,7 +170,7 @@ def _missing_rows(admin) -> None:
     from lindung.exchange import bpjs_status
     from lindung.funding.models import Scenario
     from lindung.imports.models import ImportJob, PossibleDuplicate
-    from lindung.workers.models import Worker
+    from lindung.workers.models import EligibilityOverride, Worker
 
     day = dt.date(2026, 5, 1)
     for m in Membership.objects.filter(village_id=VILLAGE)[:3]:
@@ -182,6 +194,10 @@ def _missing_rows(admin) -> None:
     job.file.save("daftar.csv", ContentFile(b"NIK;Nama\n"), save=False)
     job.save()
     first, second = Worker.objects.order_by("pk")[:2]
+    EligibilityOverride.objects.create(
+        worker=first, funding_type="MANDIRI", step="pendaftaran", failed_checks="x", reason="x",
+        by=admin,
+    )  # fmt: skip
     PossibleDuplicate.objects.create(
         worker=first, match=second, score=90, nik_distance=1, job=job, status="merged"
     )
@@ -199,6 +215,9 @@ def _missing_rows(admin) -> None:
     status_file = f"NIK,NAMA,KPJ,STATUS\n{first.nik},{first.name},23001,aktif\n9,X,,aktip\n"
     bpjs_status.preview(admin, "bpjs.csv", status_file.encode())
     ApiToken.objects.create(user=admin, name="x", key_hash="0" * 64, prefix="abcd")
+    from lindung.coverage.models import Letterhead
+
+    Letterhead.objects.create()  # printed on the certificate and the reports
 
 
 @pytest.fixture

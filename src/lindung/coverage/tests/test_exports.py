@@ -41,4 +41,17 @@ def test_xlsx_never_contains_formulas():
     assert sheet.title == "Uji   1 "
     cells = [c for row in sheet.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
-    assert sheet["A2"].value == "'=cmd|' /C calc'!A0" and sheet["B3"].value == -2
+    # Text cells keep the text as typed (no apostrophe a person would see); never a formula.
+    assert sheet["A2"].value == "=cmd|' /C calc'!A0" and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "+1" and sheet["B3"].value == -2
+
+
+def test_xlsx_phone_is_a_text_cell_without_apostrophe():
+    from openpyxl import load_workbook
+
+    data = xlsx_bytes([("HP", ["hp"], [["+6281234567890"], ["081234567890"]])])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [
+        ("+6281234567890", "s"),
+        ("081234567890", "s"),
+    ]

@@ -1,4 +1,4 @@
-"""Indicator arithmetic on hand-computed fixtures (domain-research §4.1)."""
+"""Indicator arithmetic on hand-computed fixtures."""
 
 import datetime as dt
 from decimal import Decimal

@@ -6,7 +6,7 @@ from lindung.accounts.models import User
 from lindung.areas.models import Area
 from lindung.core import testing
 
-# (code, name, kind) — names as in the Kemendagri 2025 fixture (domain-research Appendix A).
+# (code, name, kind) — names as in the Kemendagri 2025 fixture (the Kemendagri 2025 list).
 AREAS = [
     ("52", "Nusa Tenggara Barat", "provinsi"),
     ("52.03", "Kabupaten Lombok Timur", "kabupaten"),

@@ -1,4 +1,4 @@
-"""Contribution figures from domain-research.md §1.1–§1.2, priced by the seeded tables."""
+"""Contribution figures from docs/domain.md priced by the seeded tables."""
 
 import datetime as dt
 

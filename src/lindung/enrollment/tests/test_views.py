@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindung.core import testing
+from lindung.core.formatting import format_date
 from lindung.enrollment import services
 from lindung.enrollment.models import ContributionPayment, Membership, MembershipStatus
 
@@ -262,6 +263,10 @@ def test_payment_page_records_payment(client, roles, mem_a):
     assert response.status_code == 302
     p = ContributionPayment.objects.get(membership=mem_a)
     assert p.months == 3 and p.by == roles["operator_desa"] and p.amount == p.expected_amount > 0
+    # Dates in one style, the pages' own (24 Nov 2026), also in the confirmation message.
+    shown = client.get(response["Location"]).content.decode()
+    assert f"dibayar sampai {format_date(p.period_end)}" in shown
+    assert p.period_end.strftime("%d/%m/%Y") not in shown
 
 
 def test_payment_page_refuses_future_date(client, roles, mem_a):

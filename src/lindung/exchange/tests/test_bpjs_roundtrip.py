@@ -88,7 +88,11 @@ def test_round_trip(registrations, users):
     assert (m[3].status, m[3].kpj) == ("aktif", "23000000004")
     assert m[4].status == "diajukan"
     assert m[5].status == "diverifikasi"
-    assert m[0].transitions.filter(to_status="aktif", note="Impor status BPJS").exists()
+    assert (
+        m[0]
+        .transitions.filter(to_status="aktif", note="Impor status BPJS (aktif menurut BPJS)")
+        .exists()
+    )
     assert imp.summary["applied"] == 5
     problems = bpjs_status.report_rows(imp, only_problems=True, show_nik=lambda n: n)
     assert {row[0] for row in problems} == {6, 7}
@@ -176,7 +180,7 @@ def test_export_cells_cannot_run_as_formulas(users):
 def test_default_profile_marked_inferred(db):
     profile = _profile()
     assert not profile.confirmed_by_branch
-    assert "§8" in profile.note
+    assert "belum resmi" in profile.note and "§" not in profile.note
     assert [c["source"] for c in profile.columns][:2] == ["nik", "nama"]
 
 
@@ -204,3 +208,71 @@ def test_kode_wadah_from_funding_source(users):
     assert by_name[m.worker.name][col] == "SL"
     assert by_name[m.worker.name][start] == "01-01-2026"
     assert sorted(r[col] for r in rows) == ["SG", "SL"]
+
+
+def _xlsx_cells(content: bytes) -> list[list]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    return [[c for c in row] for row in book.active.iter_rows()]
+
+
+def test_phone_numbers_are_text_without_apostrophe(users):
+    from lindung.exchange.tests.conftest import verified
+
+    m = verified(testing.VILLAGE_A, 1)
+    m.worker.__class__.objects.filter(pk=m.worker_id).update(phone="+62 812-3456-7890")
+    xlsx = bpjs_export.export_batch(users["admin_kabupaten"], _profile(), file_format="xlsx")
+    rows = _xlsx_cells(xlsx.content)
+    col = {c.value: i for i, c in enumerate(rows[0])}
+    phone, nik, village = (rows[1][col[h]] for h in ("NO_HP", "NIK", "KODE_DESA"))
+    assert (phone.value, phone.data_type) == ("+62 812-3456-7890", "s")
+    assert (nik.value, nik.data_type) == (m.worker.nik, "s")
+    assert village.value == testing.VILLAGE_A.replace(".", "") and village.data_type == "s"
+
+
+def test_csv_identifiers_survive_excel(users):
+    """Excel turns a bare 16-digit NIK into 5.2E+15 and drops a phone's leading 0 or +."""
+    from lindung.exchange.tests.conftest import verified
+
+    m = verified(testing.VILLAGE_A, 1)
+    m.worker.__class__.objects.filter(pk=m.worker_id).update(phone="+6281234567001")
+    result = bpjs_export.export_batch(users["admin_kabupaten"], _profile(), file_format="csv")
+    header, row = list(csv.reader(io.StringIO(result.content.decode("utf-8-sig"))))
+    col = {h: i for i, h in enumerate(header)}
+    assert row[col["NIK"]] == f'="{m.worker.nik}"'
+    assert row[col["KODE_DESA"]] == '="5203072012"'
+    assert row[col["NO_HP"]] == '="+6281234567001"'
+    # Our own readers take the wrapper off again (the branch's answer may come back so).
+    table = files.read_table(result.filename, result.content)
+    values = table.rows[0][1]
+    assert (values["nik"], values["kodedesa"], values["nohp"]) == (
+        m.worker.nik,
+        "5203072012",
+        "+6281234567001",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+62 812-3456", "+62 812-3456"),
+        ("081234", "081234"),
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+    ],
+)
+def test_formula_guard_leaves_numbers_alone(text, expected):
+    assert files.safe_cell(text) == expected
+    wrapped = files.excel_text(text)
+    assert files.unwrap(wrapped) == (text if wrapped.startswith('="') else wrapped)
+
+
+def test_export_form_offers_xlsx_first(users):
+    from lindung.exchange.forms import ExportForm
+
+    form = ExportForm(areas=[], can_submit=True)
+    assert [v for v, _ in form.fields["file_format"].choices] == ["xlsx", "csv"]
+    assert form.fields["file_format"].initial == "xlsx"

@@ -113,8 +113,9 @@ def test_opensid_status_export(users):
     )  # fmt: skip
     testing.make_worker(testing.VILLAGE_A, name="Amaq Belum")
     testing.make_worker(testing.VILLAGE_B, name="Orang Desa Lain")
-    text = opensid.export_status(users["operator_desa"], testing.VILLAGE_A).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    content = opensid.export_status(users["operator_desa"], testing.VILLAGE_A)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))[opensid.STATUS_SHEET]
+    rows = [[c if c is not None else "" for c in r] for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == opensid.STATUS_HEADER
     body = {r[1]: r for r in rows[1:]}
     assert set(body) == {"Baiq Sumiati", "Amaq Belum"}
@@ -136,6 +137,11 @@ def test_xlsform_structure(users):
     assert by_name["jenis_kelamin"][0] == "select_one jk"
     assert by_name["tgl_lahir"][0] == "date"
     assert by_name["desa"][0] == "select_one desa"
+    assert by_name["desa"][9] == "kecamatan=${kecamatan}"  # cascade from the kecamatan
+    assert by_name["kecamatan"][0] == "select_one kecamatan"
+    assert {"start", "end", "username"} <= set(by_name)
+    assert "substr(${nik}, 6, 8)" in by_name["jenis_kelamin"][5]  # NIK vs birth date
+    assert "365.25" in by_name["tgl_lahir"][5]  # working age
     assert by_name["pekerjaan"][0] == "select_one sektor"
     assert by_name["penghasilan"][0] == "integer"
     assert by_name["info_persetujuan"][0] == "note"
@@ -145,6 +151,7 @@ def test_xlsform_structure(users):
     assert any(r[0] == "sektor" and r[1] == "nelayan" for r in choices)
     settings = [[c.value for c in row] for row in book["settings"].iter_rows()]
     assert settings[0][:2] == ["form_title", "form_id"]
+    assert settings[1][settings[0].index("instance_name")] == "concat(${nama}, ' - ', ${nik})"
     camat = openpyxl.load_workbook(io.BytesIO(kobo.xlsform(users["camat"])))
     camat_villages = [r[1].value for r in camat["choices"].iter_rows() if r[0].value == "desa"]
     assert len(camat_villages) > 1 and all(v.startswith("520307") for v in camat_villages)

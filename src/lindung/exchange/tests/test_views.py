@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -108,12 +109,13 @@ def test_status_import_pages(client, registrations, users):
     assert "aktip" in page and "tidak dikenali" in page
     report = client.get(f"/pertukaran/impor/{imp.pk}/laporan.csv").content.decode("utf-8-sig")
     assert "aktip" in report and m.worker.name not in report
-    # No payment yet: activation is refused by the lifecycle and reported, not forced.
+    assert "Bila diterapkan: Status diubah" in page  # the preview says what apply will do
+    # No payment recorded here: BPJS's «aktif» means it was paid at BPJS, so it applies.
     client.post(f"/pertukaran/impor/{imp.pk}/terapkan/")
     m.refresh_from_db()
     imp.refresh_from_db()
-    assert m.status == "diajukan" and imp.state == "applied"
-    assert "pembayaran" in imp.report[0]["problem"]
+    assert (m.status, m.kpj) == ("aktif", "23001") and imp.state == "applied"
+    assert imp.report[0]["problem"] == "" and imp.report[0]["applied"]
     # Viewing masks NIKs for roles without personal data access.
     client.force_login(users["camat"])
     assert m.worker.nik not in client.get(f"/pertukaran/impor/{imp.pk}/").content.decode()
@@ -148,9 +150,14 @@ def test_opensid_and_kobo_pages(client, users):
     client.post(f"/pertukaran/impor/{imp.pk}/terapkan/")
     imp.refresh_from_db()
     assert imp.state == "applied" and imp.summary["created"] == 5
-    export = client.get("/pertukaran/opensid/status.csv", {"ekspor-desa": testing.VILLAGE_A})
-    assert export.status_code == 200 and "Belum terdaftar" in export.content.decode("utf-8-sig")
-    outside = client.get("/pertukaran/opensid/status.csv", {"ekspor-desa": testing.VILLAGE_B})
+    export = client.get("/pertukaran/opensid/status.xlsx", {"ekspor-desa": testing.VILLAGE_A})
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    assert export["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert "Belum terdaftar" in {c.value for row in sheet.iter_rows() for c in row}
+    page = client.get("/pertukaran/opensid/").content.decode()
+    assert "bukan untuk diimpor ke OpenSID" in page  # the page says what the file is
+    outside = client.get("/pertukaran/opensid/status.xlsx", {"ekspor-desa": testing.VILLAGE_B})
     assert outside.status_code == 302  # not a choice for this operator
     assert client.get("/pertukaran/kobo/").status_code == 200
     form = client.get("/pertukaran/kobo/xlsform.xlsx")

@@ -25,7 +25,7 @@ def test_apbd_cost_is_full_jkk_plus_jkm_per_month(lotim):
 
 
 def test_jht_adds_two_percent_of_income(lotim):
-    m = member(income=1_000_000, jht=True)
+    m = member(income=1_000_000, jht=True, sector_code="petani-tembakau")  # DBHCHT's sector
     c = services.commit(m, source("DBHCHT", months=3))
     assert c.cost == 3 * (16_800 + 20_000)
 
@@ -134,10 +134,32 @@ def test_budget_cannot_be_cut_below_allocated(lotim):
         services.set_amount(src, 200_000)
 
 
-def test_weight_policy_orders_tobacco_then_desil_then_sector(lotim):
+# (higher: sector, priority, desil) outranks (lower: sector, priority, desil)
+PRIORITY_TABLE = [
+    (("petani-tembakau", 1, 10), ("pelaku-umkm", 2, 1)),  # tobacco first, whatever the desil
+    (("petani-tembakau", 1, None), ("pelaku-umkm", 2, 1)),
+    (("pelaku-umkm", 2, 9), ("buruh-tani", 5, 1)),  # the UMKM desil 9 vs buruh tani
+    (("pelaku-umkm", 2, 10), ("pekerja-dapur-mbg", 3, 1)),
+    (("pekerja-dapur-mbg", 3, 10), ("marbot-masjid", 4, 1)),
+    (("marbot-masjid", 4, 10), ("buruh-tani", 5, 1)),
+    (("buruh-tani", 5, 1), ("buruh-tani", 5, 2)),  # desil orders within a tier
+    (("buruh-tani", 5, 5), ("buruh-tani", 5, None)),  # unknown desil is neutral…
+    (("buruh-tani", 5, None), ("buruh-tani", 5, 6)),  # …not last
+]
+
+
+@pytest.mark.parametrize(("higher", "lower"), PRIORITY_TABLE)
+def test_priority_policy_sector_tiers_then_desil(lotim, higher, lower):
     policy = services.active_policy()
-    tob_rich = services.weight_of(policy, "petani-tembakau", 1, 10)
-    poor = services.weight_of(policy, "buruh-tani", 5, 1)
-    poor_lower_sector = services.weight_of(policy, "lainnya", 9, 1)
-    less_poor = services.weight_of(policy, "perangkat-desa", 1, 2)
-    assert tob_rich > poor > poor_lower_sector > less_poor
+    assert policy.code == "bupati-2026"
+    assert services.weight_of(policy, *higher) > services.weight_of(policy, *lower)
+
+
+def test_policy_tiers_describe_the_order(lotim):
+    tiers = services.policy_tiers(services.active_policy())
+    names = [name for tier in tiers for name in tier["sectors"]]
+    assert names.index("Petani tembakau") < names.index("Pelaku UMKM / usaha mikro")
+    assert names.index("Pelaku UMKM / usaha mikro") < names.index("Pekerja dapur MBG (SPPG)")
+    assert names.index("Pekerja dapur MBG (SPPG)") < names.index("Marbot masjid/mushola")
+    for upper, lower in zip(tiers, tiers[1:], strict=False):
+        assert upper["lowest"] > lower["highest"]  # no overlap: sector outranks desil

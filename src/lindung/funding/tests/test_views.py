@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -117,6 +119,12 @@ def test_exports_scoped_logged_and_formula_safe(client, users, data):
     assert AccessLog.objects.filter(user=viewer, action="export").count() == 1
     xlsx = c.get(reverse("funding:commitment_export", args=[data["dd_a"].pk]) + "?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows() for c in row]
+    # XLSX: a text cell as typed, no apostrophe; never a formula.
+    assert ('=HYPERLINK("http://x")', "s") in {(c.value, c.data_type) for c in cells}
+    assert all(c.data_type != "f" for c in cells)
     src_csv = b"".join(c.get(reverse("funding:source_export")).streaming_content).decode()
     assert "DD Danggen Timur" in src_csv and "DD Tanjung Luar" not in src_csv
 
@@ -160,6 +168,9 @@ def test_scenario_pages_run_compare_and_scope(client, users, data, other_village
     assert cut.type_cuts == {"APBD": "20"} and base.status == "selesai"
     html = admin.get(reverse("funding:scenario_detail", args=[base.pk])).content.decode()
     assert "Siapa masuk" in html and "greedy" in html
+    # The policy's effect: its tiers, tobacco before UMKM.
+    assert "Urutan prioritas" in html
+    assert html.index("Petani tembakau") < html.index("Pelaku UMKM / usaha mikro")
     cmp = admin.get(reverse("funding:scenario_compare") + f"?s={base.pk}&s={cut.pk}")
     assert cmp.status_code == 200 and "APBD dipotong 20%" in cmp.content.decode()
     status = admin.get(reverse("funding:scenario_status", args=[base.pk]))

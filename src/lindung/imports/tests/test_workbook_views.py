@@ -84,3 +84,26 @@ def test_preview_of_a_csv_says_which_rows_were_left_out(
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "Berkas: 2 baris pekerja. 1 baris dilewati (baris jumlah/subtotal)." in page
     assert "<th>Lembar</th>" not in page
+
+
+def test_compiled_workbook_in_the_browser_refuses_villages_outside_the_operators_area(
+    client, users, django_capture_on_commit_callbacks
+):
+    from lindung.core import testing
+    from lindung.workers.models import Worker
+
+    from .layouts import compiled_regency
+
+    content, _positions = compiled_regency(sample_groups())
+    operator = users[Role.OPERATOR_DESA]  # Danggen Timur only
+    upload(client, operator, content, "kabupaten.xlsx", django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "Lembar «REKAP KABUPATEN»: 12 baris pekerja." in page
+    assert "Lembar «REKAP» dilewati" in page
+    # Pancor (Selong) and Tanjung Luar (Keruak): three rows refused with the reason.
+    refused = [p for p in job.result["errors"] if "di luar wilayah kerja Anda" in p["message"]]
+    assert len(refused) == 3 and {p["sheet"] for p in refused} == {"REKAP KABUPATEN"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:commit", args=[job.pk]))
+    assert set(Worker.objects.values_list("village_id", flat=True)) == {testing.VILLAGE_A}

@@ -34,7 +34,7 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     page.click("main button:has-text('Simpan')")
     page.wait_for_url("**/pekerja/*/")
     assert "Perlu verifikasi" in page.locator("h1").inner_text()
-    assert "17-05-1990" in page.locator("#verifikasi").inner_text()
+    assert "17 Mei 1990" in page.locator("#verifikasi").inner_text()
     worker = Worker.objects.get()
     assert worker.village_id == testing.VILLAGE_A and worker.sex == "P"
     page.screenshot(path=screenshot_dir / "workers-detail-flagged.png", full_page=True)

@@ -19,14 +19,16 @@ def tobacco(db):
 def test_seeded_rules_have_sources_and_no_maximum_age(db):
     general = rule_for("MANDIRI", ON)
     assert general.funding_type == "" and general.min_age == 15 and general.max_age is None
-    assert "§9.4" in general.source
+    # The open maximum age is explained in plain words, without research references.
+    assert "Usia maksimum BPU belum ditetapkan" in general.source and "§" not in general.source
     dbhcht = rule_for("DBHCHT", ON)
     assert dbhcht.funding_type == "DBHCHT" and dbhcht.requires_residency
     assert {s.code for s in dbhcht.allowed_sectors.all()} == {
         "petani-tembakau",
         "buruh-tani-tembakau",
     }
-    assert "9.6" in rule_for("DANA_DESA", ON).note  # the open contradiction is visible as data
+    # The open question is visible as data, in plain words.
+    assert "Masih diperdebatkan" in rule_for("DANA_DESA", ON).note
 
 
 def test_tobacco_farmer_eligible_for_dbhcht_but_buruh_tani_not(lotim, tobacco):

@@ -1,4 +1,4 @@
-"""Properties of the one NIK validator (domain-research §6.1)."""
+"""Properties of the one NIK validator."""
 
 import datetime as dt
 

@@ -63,7 +63,7 @@ def test_register_flags_entered_values_that_differ_from_nik(village, users):
     assert set(w.verification_flags) == {"nik_birthdate_mismatch", "nik_sex_mismatch"}  # flagged
     messages = [f["message"] for f in w.flag_details]
     assert (
-        "Tanggal lahir (18-05-1990) berbeda dengan tanggal lahir di NIK (17-05-1990)"
+        "Tanggal lahir (18 Mei 1990) berbeda dengan tanggal lahir di NIK (17 Mei 1990)"
         in (messages[0])
     )
     assert w.created_by == users["operator_desa"]

@@ -10,6 +10,7 @@ STEPS = (
     ("coverage_refresh", "Hitung ulang cakupan"),
     ("recover_jobs", "Pekerjaan latar belakang yang terhenti (impor, laporan, skenario)"),
     ("purge_files", "Hapus berkas impor dan laporan yang lewat masa simpan"),
+    ("find_duplicates", "Kemungkinan duplikat di tiap kabupaten (antardesa)"),
     ("backup", "Cadangan basis data"),
 )
 
@@ -17,7 +18,7 @@ STEPS = (
 class Command(BaseCommand):
     help = (
         "Pekerjaan malam: aturan tunggakan, hitung ulang cakupan, pekerjaan terhenti, "
-        "berkas lewat masa simpan, cadangan. Jalankan tiap hari."
+        "berkas lewat masa simpan, kemungkinan duplikat, cadangan. Jalankan tiap hari."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,16 @@
+"""Stored notes in the wording regency staff read: no research references or site names."""
+
+from django.db import migrations
+
+from lindung.core.neutral import neutral_rows
+
+MODELS = ['claims.BenefitParameter', 'claims.DocumentRequirement', 'claims.ScholarshipRate']
+
+
+def forwards(apps, schema_editor):
+    neutral_rows(apps, MODELS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("claims", "0004_clean_seed_texts")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

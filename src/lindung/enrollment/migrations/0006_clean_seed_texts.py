@@ -1,0 +1,68 @@
+"""Seeded texts shown to users no longer cite a research file outside the repository."""
+
+import re
+
+from django.db import migrations
+
+# Seeded texts are shown to users: they cite regulations and docs/domain.md, never files outside
+# the repository.
+_PATTERNS = [
+    (
+        re.compile(r"(?:reference/)?domain-research(?:\.md)?\s*(?:§[\d.]+[,\s–-]*)*"),
+        "docs/domain.md ",
+    ),
+    # "(ref §5.2, §7.2)" or "(riset domain §2.1 [?])": only a pointer, dropped
+    (
+        re.compile(
+            r"\s*\((?:ref|[Rr]iset domain|domain-research(?:\.md)?)\s*(?:§[\d.]+[,\s]*)+(?:\[\?\])?\)"
+        ),
+        "",
+    ),
+    # "(ref §3, §9.4: 56 tahun ...)": keep the explanation, drop the pointer
+    (
+        re.compile(
+            r"(?:ref|[Rr]iset domain|domain-research(?:\.md)?)\s*(?:§[\d.]+[,\s]*)+[:;]?\s*"
+        ),
+        "",
+    ),
+    # any other section sign points into the research file: point to the repository's docs
+    (re.compile(r"(?:kontradiksi\s*)?§[\d.]+(?:\s*no\.\s*\d+)?"), "docs/domain.md"),
+    (re.compile(r"(?:docs/domain\.md[,\s]*)+docs/domain\.md"), "docs/domain.md"),
+    (re.compile(r"\s*\(anchors[^()]*\)"), ""),
+    (re.compile(r"docs/domain\.md\s+\)"), "docs/domain.md)"),
+    (re.compile(r"\(\s*\)"), ""),
+    (re.compile(r"\s+\."), "."),
+]
+
+
+def clean(text: str) -> str:
+    for pattern, repl in _PATTERNS:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def clean_rows(model, fields):
+    for obj in model.objects.all():
+        changed = []
+        for name in fields:
+            value = getattr(obj, name) or ""
+            new = clean(value)
+            if new != value:
+                setattr(obj, name, new)
+                changed.append(name)
+        if changed:
+            obj.save(update_fields=changed)
+
+
+def forwards(apps, schema_editor):
+    clean_rows(apps.get_model("enrollment", "TariffVersion"), ["note", "source"])
+    clean_rows(
+        apps.get_model("enrollment", "DiscountProgramme"),
+        ["condition_note", "open_question", "source"],
+    )
+    clean_rows(apps.get_model("enrollment", "LapseRule"), ["open_question", "source"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("enrollment", "0005_lapse_rule_reading")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
