@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lindung.outreach",
     "lindung.claims",
     "lindung.coverage",
+    "lindung.tallies",
     "lindung.exchange",
     "lindung.api",
     # Serves Swagger UI's own files (JS, CSS, favicon) from our static files: /api/v1/docs works

@@ -8,6 +8,13 @@ signals of the domain apps (after commit), every successful POST/PUT/PATCH/DELET
 (imports, funding batches, background jobs). The next visit then recounts. MAX_AGE bounds how
 long a write path that escapes all three could leave a figure stale.
 
+Per-area figures (`cached()`: home cards, worklists, dashboards) are keyed by *area
+generations* instead: a model write moves on the generation of the record's area and of each
+area above it (village, kecamatan, kabupaten, province), so a write in one village leaves every
+other village's figures, and other kecamatans', in the cache. Writes whose area is unknown
+(bulk work, `data_changed()`, a change request that sent no model signal) move on
+ALL_AREAS_KEY, which every per-area key includes.
+
 A slow figure (its last count took SLOW_SECONDS or more: regency-wide worklists at a million
 memberships) is not recounted in the request after a write: the request gets the last count,
 marked with its time (`stale_since()`), and a background thread recounts it once.
@@ -25,7 +32,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
@@ -33,6 +40,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 GENERATION_KEY = "lindung:data-generation"
+ALL_AREAS_KEY = "lindung:area-generation:*"
+AREA_KEY = "lindung:area-generation:"
 MAX_AGE = 300  # seconds before an unchanged figure is recounted
 FORMAT = "v2"  # of the cached entries: (computed at, value); a change here forgets old ones
 KEEP_FOR = 4 * MAX_AGE  # seconds an unchanged figure may still be served while it is recounted
@@ -67,34 +76,108 @@ def _bump() -> None:
         log.warning("cached figures not invalidated: %s", exc)
 
 
+def _bump_key(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # the key was evicted or never set
+        cache.set(key, time.time_ns(), None)
+    except Exception as exc:  # a cache outage must not fail the write that already happened
+        log.warning("cached figures not invalidated: %s", exc)
+
+
+def _bump_all_areas() -> None:
+    _bump_key(ALL_AREAS_KEY)
+
+
+def _bump_everything() -> None:
+    _bump()
+    _bump_all_areas()
+
+
+def _bump_areas(codes: frozenset[str]) -> None:
+    for code in codes:
+        _bump_key(AREA_KEY + code)
+
+
+def with_ancestors(code: str) -> set[str]:
+    """'52.03.07.2012' -> {'52.03.07.2012', '52.03.07', '52.03', '52', ''} ('': everywhere)."""
+    parts = code.split(".")
+    return {".".join(parts[:i]) for i in range(len(parts) + 1)}
+
+
+def areas_changed(codes) -> None:
+    """Records of these areas changed: their figures and their ancestors' are out of date,
+    now and again on commit (see data_changed)."""
+    areas = frozenset(a for code in codes if code for a in with_ancestors(code))
+    if not areas:
+        return
+    _bump_areas(areas)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _bump_areas(areas))
+
+
+def area_generation(codes) -> str:
+    """Generation of the figures of these areas: theirs and the all-areas one, read at once."""
+    keys = [ALL_AREAS_KEY, *(AREA_KEY + c for c in sorted(set(codes)))]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:  # a fresh or flushed cache: start from the clock, as for GENERATION_KEY
+        cache.add(key, time.time_ns(), None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return ".".join(str(found.get(k, 0)) for k in keys)
+
+
 def data_changed() -> None:
     """Figures counted so far are out of date. Inside a transaction the generation moves both
     now (this connection's own next read sees its writes) and again on commit (a request that
     counted in between, before the writes were visible, cached under a generation now gone).
     """
-    _bump()
+    _bump_everything()
     if connection.in_atomic_block and not any(
-        entry[1] is _bump for entry in connection.run_on_commit
+        entry[1] is _bump_everything for entry in connection.run_on_commit
     ):
-        transaction.on_commit(_bump)  # once per transaction, however many rows it writes
+        transaction.on_commit(_bump_everything)  # once per transaction, however many rows
 
 
 def cached(name: str, user, area, compute: Callable[[], T]) -> T:
-    """`compute()`, or its value from the cache when nothing was written since."""
+    """`compute()`, or its value from the cache when nothing was written in the area since
+    (the viewed area and the user's own scope)."""
+    code = getattr(area, "code", "") or ""
     key = ":".join(
         (
             "lindung:figure",
             name,
             str(getattr(user, "pk", "")),
-            getattr(area, "code", "") or "",
+            code,
             timezone.localdate().isoformat(),
             get_language() or "",
         )
     )
-    return remember(key, compute)
+    try:
+        generation = area_generation(_areas_counted(user, code))
+    except Exception as exc:  # no cache: count directly
+        log.warning("cached figures unavailable: %s", exc)
+        return compute()
+    return remember(key, compute, generation)
 
 
-def remember(key: str, compute: Callable[[], T]) -> T:
+# Roles whose worklist also counts their whole scope, whatever area they are viewing (the BPJS
+# branch office follows up every village it serves).
+SCOPE_WIDE_ROLES = frozenset({"petugas_bpjs"})
+
+
+def _areas_counted(user, code: str) -> list[str]:
+    """Areas whose records a user's figures of area `code` count: the narrower of the area and
+    the user's scope ('' = everywhere), and the scope itself for SCOPE_WIDE_ROLES."""
+    scope = getattr(user, "scope_code", None) or ""
+    narrower = code if not scope or code == scope or code.startswith(scope + ".") else scope
+    if getattr(user, "role", "") in SCOPE_WIDE_ROLES:
+        return [narrower, scope]
+    return [narrower]
+
+
+def remember(key: str, compute: Callable[[], T], generation: str | None = None) -> T:
     """`compute()` cached under `key` and the current generation.
 
     When many requests miss at once (a cold start, or just after a write), one counts and the
@@ -104,7 +187,7 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     every request meanwhile gets its last count (even from before the write).
     """
     try:
-        full = f"{key}:{FORMAT}:{current_generation()}"
+        full = f"{key}:{FORMAT}:{current_generation() if generation is None else generation}"
         entry = cache.get(full)
         if not _is_entry(entry):
             entry = None
@@ -203,6 +286,7 @@ def stale_since() -> dt.datetime | None:
 
 def reset_request_state() -> None:
     _request_state.stale_since = None
+    _request_state.signalled = False
 
 
 def _is_entry(entry) -> bool:
@@ -242,9 +326,64 @@ def _forget(key: str) -> None:
         log.warning("cached figures lock not released: %s", exc)
 
 
-def _model_written(sender, raw: bool = False, **kwargs) -> None:
-    if not raw and sender._meta.app_label in WATCHED_APPS:
-        data_changed()
+def _area_of(instance) -> str | None:
+    """The area code of a record, through its model's `scope_field` (None: unknown)."""
+    path = getattr(type(instance), "scope_field", None)
+    if not path:
+        for name in ("village_id", "area_id"):  # models that hold their area directly
+            if getattr(instance, name, None):
+                return getattr(instance, name)
+        return None
+    *hops, last = path.split("__")
+    obj = instance
+    try:
+        for hop in hops:
+            obj = getattr(obj, hop)
+        return getattr(obj, f"{last}_id", None)
+    except Exception:  # a missing related record: treat as unknown
+        return None
+
+
+def _area_in_db(sender, instance) -> str | None:
+    path = getattr(sender, "scope_field", None)
+    if not path and any(f.attname == "village_id" for f in sender._meta.concrete_fields):
+        path = "village"
+    if not path or instance.pk is None:
+        return None
+    return sender._base_manager.filter(pk=instance.pk).values_list(path, flat=True).first()
+
+
+def _watched(sender) -> bool:
+    # History rows (simple_history) come with a write of their record, which is signalled.
+    return sender._meta.app_label in WATCHED_APPS and not hasattr(sender, "instance_type")
+
+
+def _model_before(sender, instance, raw: bool = False, **kwargs) -> None:
+    # A record may move between areas: the area it leaves changes too.
+    if not raw and _watched(sender):
+        instance.__dict__["_figures_area_before"] = _area_in_db(sender, instance)
+
+
+def _model_written(sender, instance=None, raw: bool = False, **kwargs) -> None:
+    if raw or sender._meta.app_label not in WATCHED_APPS:
+        return
+    _request_state.signalled = True
+    if not _watched(sender):
+        _bump()
+        return
+    _bump()
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump)
+    before = instance.__dict__.pop("_figures_area_before", None) if instance else None
+    now = _area_of(instance) if instance is not None else None
+    if now is None and before is None:
+        _bump_all_areas()
+        if connection.in_atomic_block:
+            transaction.on_commit(_bump_all_areas)
+        return
+    areas_changed({before, now} - {None})
 
 
 class DataChangeMiddleware:
@@ -262,9 +401,12 @@ class DataChangeMiddleware:
             and getattr(request.resolver_match, "url_name", None) not in SESSION_ONLY_VIEWS
         ):
             _bump()
+            if not getattr(_request_state, "signalled", False):
+                _bump_all_areas()  # it wrote without signals: its area is unknown
         return response
 
 
 def connect() -> None:
+    pre_save.connect(_model_before, dispatch_uid="figures_pre_save")
     post_save.connect(_model_written, dispatch_uid="figures_save")
     post_delete.connect(_model_written, dispatch_uid="figures_delete")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import scoped
 from lindung.core.formatting import format_date, format_number
+from lindung.tallies import entries as tally
+from lindung.tallies.services import active_on, area_for, in_area, total
 
 from . import queries
 from .models import Membership
@@ -20,7 +23,8 @@ WINDOWS = (30, 60, 90)
 
 def _base(user, area):
     qs = scoped(Membership.objects.select_related("worker", "village"), user)
-    return queries.in_area(qs, area.code if area else None)
+    # A range of village codes (not "= code OR LIKE 'code.%'"), so the village index serves it.
+    return qs.filter(in_area(area.code)) if area else qs
 
 
 def _list_url(area, **params) -> str:
@@ -41,8 +45,9 @@ def worklist_sections(user, area) -> list[dict]:
     today = timezone.localdate()
     qs = _base(user, area)
 
+    code = area_for(user, area)  # counts from the per-village tallies, rows from the records
     pending = queries.not_submitted(qs).order_by("created_at", "id")
-    pending_count = pending.count()
+    pending_count = sum(total(code, tally.STATUS + s) for s in queries.NOT_SUBMITTED)
     pending_rows = [
         _row(
             m,
@@ -51,7 +56,10 @@ def worklist_sections(user, area) -> list[dict]:
         for m in pending[:ROWS]
     ]
 
-    counts = {days: queries.expiring_within(qs, today, days).count() for days in WINDOWS}
+    counts = {
+        days: total(code, tally.EXPIRES, since=today, until=today + dt.timedelta(days=days))
+        for days in WINDOWS
+    }
     longest = WINDOWS[-1]
     expiring = queries.expiring_within(qs, today, longest).order_by("paid_until", "id")
     expiring_rows = [
@@ -93,11 +101,10 @@ def home_cards(user, area) -> list[dict]:
     if area is None:
         return []
     today = timezone.localdate()
-    active = queries.in_area(scoped(Membership.objects.all(), user), area.code).active_on(today)
     return [
         {
             "label": _("Peserta aktif (terlindungi hari ini)"),
-            "value": format_number(active.count()),
+            "value": format_number(active_on(area_for(user, area), today)),
             "url": _list_url(area, status="aktif"),
             "note": _("Iuran dibayar sampai hari ini atau sesudahnya."),
         }

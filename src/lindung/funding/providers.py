@@ -36,6 +36,35 @@ def home_cards(user, area) -> list[dict]:
     ]
 
 
+def due_count(user, area, year: int) -> int:
+    """renewal.due_for_renewal(...).count(), from the per-village tallies."""
+    from lindung.tallies.entries import HORIZON
+    from lindung.tallies.services import area_for, total
+
+    return total(area_for(user, area), HORIZON, before=dt.date(year, 1, 1))
+
+
+def _first_due_villages(user, area, year: int, villages: int = 5) -> list[str]:
+    from lindung.tallies.entries import HORIZON
+    from lindung.tallies.models import VillageTally
+    from lindung.tallies.services import area_for, in_area
+
+    rows = (
+        VillageTally.objects.filter(
+            in_area(area_for(user, area)), key=HORIZON, day__lt=dt.date(year, 1, 1), count__gt=0
+        )
+        .order_by("day", "village_id")
+        .values_list("village_id", flat=True)
+    )
+    chosen: list[str] = []
+    for code in rows.iterator():
+        if code not in chosen:
+            chosen.append(code)
+            if len(chosen) == villages:
+                break
+    return chosen
+
+
 def worklist_sections(user, area) -> list[dict]:
     from lindung.enrollment.models import Membership
 
@@ -45,10 +74,14 @@ def worklist_sections(user, area) -> list[dict]:
     qs = scoped(Membership.objects.all(), user)
     if area is not None:
         qs = in_area(qs, area.code)
-    due = renewal.due_for_renewal(qs, year)
-    count = due.count()
+    count = due_count(user, area, year)
     if not count:
         return []
+    # The sample rows come from the villages holding the longest-uncovered members (tallies),
+    # not from a scan of every membership of the area.
+    due = renewal.due_for_renewal(
+        qs.filter(village_id__in=_first_due_villages(user, area, year)), year
+    )
     rows = [
         {
             "label": m.worker.name,

@@ -23,6 +23,7 @@ from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
 from lindung.core.formatting import format_month, format_rupiah
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
+from lindung.tallies.signals import track as track_tallies
 
 from .models import (
     LIVE_STATUSES,
@@ -352,11 +353,12 @@ def commit_many(
             )
             for p in planned
         ]
-        created = Commitment.objects.bulk_create(rows, batch_size=2000)
-        # The membership shows the source that pays its months (its payments are priced so).
-        Membership.objects.filter(pk__in=ids).exclude(funding_type=locked.source_type).update(
-            funding_type=locked.source_type
-        )
+        with track_tallies(p.membership.pk for p in planned):  # bulk writes send no signals
+            created = Commitment.objects.bulk_create(rows, batch_size=2000)
+            # The membership shows the source that pays its months (its payments are priced so).
+            Membership.objects.filter(pk__in=ids).exclude(funding_type=locked.source_type).update(
+                funding_type=locked.source_type
+            )
         locked.allocated += total
         locked.save(update_fields=["allocated", "updated_at"])
     source.refresh_from_db()

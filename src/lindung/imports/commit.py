@@ -242,6 +242,7 @@ def commit_outcome(
             if rebuilt:
                 progress("index", len(rebuilt), len(rebuilt))
         _queue_duplicates(outcome.pairs, job)
+        _tally_workers(frame)
         data_changed()  # bulk inserts send no signals
         if job is not None:
             job.status = ImportJob.Status.COMMITTED
@@ -249,6 +250,15 @@ def commit_outcome(
             job.committed_at = timezone.now()
             job.save(update_fields=["status", "created_count", "committed_at", "updated_at"])
     return total
+
+
+def _tally_workers(frame: pl.DataFrame) -> None:
+    # Bulk inserts send no signals: add the new workers to their villages' tallies here.
+    from lindung.tallies.services import workers_added
+
+    flagged = pl.col("flags").fill_null("") != ""
+    per = frame.group_by("village").agg(pl.len().alias("n"), flagged.sum().alias("flagged"))
+    workers_added(per.rows())
 
 
 def _copy_rows(cursor, copy_sql: str, rows: list) -> None:

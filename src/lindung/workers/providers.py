@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import area_q, scoped
 from lindung.core.formatting import format_number
+from lindung.tallies import entries as tally
+from lindung.tallies.models import VillageTally
+from lindung.tallies.services import area_for, in_area
+from lindung.tallies.services import total as tally_total
 
 from .models import Worker
 from .selectors import needing_verification
@@ -23,9 +28,9 @@ def _in_area(user, area):
 def home_cards(user, area) -> list[dict]:
     if area is None:
         return []
-    qs = _in_area(user, area)
-    total = qs.count()
-    flagged = needing_verification(qs).count()
+    code = area_for(user, area)
+    total = tally_total(code, tally.WORKERS)
+    flagged = tally_total(code, tally.WORKERS_FLAGGED)
     note = _("%(n)s perlu verifikasi") % {"n": format_number(flagged)} if flagged else ""
     url = reverse("workers:list")
     if area.level >= 3:
@@ -45,15 +50,24 @@ def _more_params(area) -> dict:
 def verification_worklist(user, area) -> list[dict]:
     if area is None:
         return []
-    qs = needing_verification(_in_area(user, area)).select_related("village")
-    count = qs.count()
+    code = area_for(user, area)
+    count = tally_total(code, tally.WORKERS_FLAGGED)
+    # Sample rows from the first villages that have workers to verify (tallies), read through
+    # the village index: ordering the whole area by priority scans the registry.
+    villages = list(
+        VillageTally.objects.filter(in_area(code), key=tally.WORKERS_FLAGGED, count__gt=0)
+        .order_by("village_id")
+        .values_list("village_id", flat=True)[:WORKLIST_ROWS]
+    )
+    qs = needing_verification(_in_area(user, area).filter(village_id__in=villages))
+    qs = qs.select_related("village")
     rows = [
         {
             "label": w.name,
             "url": reverse("workers:detail", args=[w.pk]),
             "detail": f"{w.village.name}: " + "; ".join(f["message"] for f in w.flag_details),
         }
-        for w in qs.order_by("priority_group", "name")[:WORKLIST_ROWS]
+        for w in qs.order_by(F("priority_group") + 0, "name")[:WORKLIST_ROWS]
     ]
     return [
         {

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
@@ -52,6 +53,7 @@ def test_a_write_without_signals_is_seen_after_data_changed(users, regency):
     m = enrol(testing.VILLAGE_A, admin)
     assert pending_count(admin, regency) == 1
     Membership.objects.filter(pk=m.pk).update(status="aktif")  # QuerySet.update: no signal
+    call_command("tallies_rebuild", "--desa", testing.VILLAGE_A)  # bulk work recounts its villages
     assert pending_count(admin, regency) == 1  # still the cached figure
     figures.data_changed()
     assert pending_count(admin, regency) == 0
@@ -283,3 +285,40 @@ def test_worklist_page_says_its_figures_are_being_recounted(client, users, backg
     _run(background)
     third = client.get(reverse("worklists")).content.decode()
     assert 'id="figures-stale"' not in third and m.worker.name in third
+
+
+def test_a_write_in_one_village_keeps_other_areas_figures(
+    users, regency, django_assert_max_num_queries
+):
+    """Per-area generations: a save in village B recounts B, its kecamatan and the regency, but
+    village A (another kecamatan) keeps its cached figures."""
+    admin = users["admin_kabupaten"]
+    village_a = Area.objects.get(code=testing.VILLAGE_A)
+    village_b = Area.objects.get(code=testing.VILLAGE_B)
+    assert testing.VILLAGE_B.rsplit(".", 1)[0] != testing.VILLAGE_A.rsplit(".", 1)[0]
+    enrol(testing.VILLAGE_A, admin)
+    assert pending_count(admin, village_a) == 1
+    assert pending_count(admin, village_b) == 0
+    assert pending_count(admin, regency) == 1
+    before_a = figures.area_generation([testing.VILLAGE_A])
+    enrol(testing.VILLAGE_B, admin)
+    assert figures.area_generation([testing.VILLAGE_A]) == before_a
+    with django_assert_max_num_queries(0):  # served from the cache
+        assert pending_count(admin, village_a) == 1
+    assert pending_count(admin, village_b) == 1
+    assert pending_count(admin, regency) == 2
+    Membership.objects.filter(village_id=testing.VILLAGE_A).update(status="aktif")  # no signal
+    call_command("tallies_rebuild", "--desa", testing.VILLAGE_A)
+    assert pending_count(admin, village_a) == 1  # A's cached figure stands: nothing signalled A
+    figures.data_changed()  # bulk work of unknown area: every area recounts
+    assert pending_count(admin, village_a) == 0
+
+
+def test_a_move_recounts_the_area_left(users):
+    admin = users["admin_kabupaten"]
+    village_a = Area.objects.get(code=testing.VILLAGE_A)
+    m = enrol(testing.VILLAGE_A, admin)
+    assert pending_count(admin, village_a) == 1
+    m.village_id = testing.VILLAGE_B
+    m.save()
+    assert pending_count(admin, village_a) == 0

@@ -29,6 +29,7 @@ def test_nightly_runs_every_step(tmp_path, settings):
     assert membership.status == "berakhir"
     assert list((tmp_path / "backup").glob("*.dump"))
     assert "berkas impor: 0 pekerjaan" in out.getvalue()  # the retention step ran
-    assert "Angka dihitung untuk 1 pengguna" in out.getvalue()  # the warm-up step ran
+    assert "Angka dihitung untuk" not in out.getvalue()  # no warm-up: figures come from tallies
+    assert "Rekap per desa dihitung ulang" in out.getvalue()  # the tallies' safety net ran
     assert "52.03: 1 data, 0 pasangan mirip" in out.getvalue()  # the duplicate search ran
     assert "Pekerjaan malam selesai." in out.getvalue()

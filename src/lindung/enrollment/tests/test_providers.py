@@ -10,7 +10,7 @@ from lindung.areas.models import Area
 from lindung.core import testing
 from lindung.core.navigation import items_for
 from lindung.enrollment import providers, services
-from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.enrollment.models import MembershipStatus
 
 S = MembershipStatus
 
@@ -18,8 +18,10 @@ S = MembershipStatus
 def member(village, by, name, **fields):
     worker = testing.make_worker(village, name=name)
     m = services.enrol(worker, by=by, declared_income=1_000_000)
+    for name_, value in fields.items():  # saved, so the village tallies follow
+        setattr(m, name_, value)
     if fields:
-        Membership.objects.filter(pk=m.pk).update(**fields)
+        m.save()
     return m
 
 

@@ -229,3 +229,24 @@ def test_possible_duplicates_are_the_same_whatever_the_village_batch(monkeypatch
         (4, False, registered["Muhammad Zainul Arifin"]),
         (5, True, 2),
     ]
+
+
+def test_commit_adds_the_workers_to_their_villages_tallies():
+    """Bulk inserts send no signals: the commit adds each village's workers (and flagged ones)."""
+    from lindung.tallies import entries as tally
+    from lindung.tallies.services import recount, stored, total
+
+    Worker.objects.create(  # one worker already there, counted through its signal
+        nik="5203074101600001",
+        name="Sudah Ada",
+        sex="P",
+        birth_date=dt.date(1960, 1, 1),
+        village_id="52.03.07.2012",
+        sector=Worker._meta.get_field("sector").related_model.objects.first(),
+    )
+    rows = [person(serial=81), person(serial=82, Penghasilan="Rp 500.000")]
+    run_import("a.csv", csv_bytes(rows), commit=True, today=TODAY)
+    village = Worker.objects.exclude(name="Sudah Ada").first().village_id
+    assert total(village, tally.WORKERS) == Worker.objects.filter(village_id=village).count() == 3
+    assert total(village, tally.WORKERS_FLAGGED) == 1  # the adjusted income
+    assert stored() == recount()
