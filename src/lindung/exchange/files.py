@@ -120,7 +120,11 @@ def read_grid(name: str, data: bytes) -> list[list[str]]:
     """Every row as text cells: spreadsheets, CSV, and HTML tables saved as .xls."""
     if len(data) > MAX_BYTES:
         raise SpreadsheetError("Berkas terlalu besar (lebih dari 20 MB).")
-    return read_html_rows(data) if looks_like_html(data) else read_rows(name, data)
+    # OpenSID's «Unduh» saves an HTML table as .xls; HTML under any other name is refused by
+    # the upload guard like every disguised file.
+    if name.lower().endswith(".xls") and looks_like_html(data):
+        return read_html_rows(data)
+    return read_rows(name, data)
 
 
 def read_table(name: str, data: bytes, *, header_hint: tuple[str, ...] = ()) -> Table:

@@ -22,6 +22,8 @@ class VillageTally(models.Model):
     day = models.DateField(default=NO_DAY)
     count = models.IntegerField(default=0)
 
+    scope_field = "village"  # counts only, but read through the same scoping as every record
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["village", "key", "day"], name="tally_village_key_day")

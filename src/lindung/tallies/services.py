@@ -54,8 +54,9 @@ def _add(delta: dict[Entry, int]) -> None:
         cursor.executemany(sql, rows)
 
 
-def membership_changes(ids: Iterable[int], before: dict) -> None:
-    """Apply the difference between `before` (facts read before the write) and now."""
+def membership_changes(ids: Iterable[int], before: dict) -> dict:
+    """Apply the difference between `before` (facts read before the write) and now; returns
+    the facts now."""
     ids = list(ids)
     after = membership_facts(Q(pk__in=ids))
     apply(
@@ -65,6 +66,7 @@ def membership_changes(ids: Iterable[int], before: dict) -> None:
         )
         for pk in ids
     )
+    return after
 
 
 def rebuild(villages: Iterable[str] | None = None) -> int:

@@ -9,6 +9,7 @@ bulk commitments, `workers_added()` after imports, `rebuild()` after demo data.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 from django.db.models import Q
@@ -46,6 +47,18 @@ def _membership_ids(instance) -> list[int]:
     return [instance.membership_id] if getattr(instance, "membership_id", None) else []
 
 
+# A cascade (a membership with its commitments) sends every pre_delete first, then each
+# post_delete: the facts before each deletion are the ones left by the previous one, not the
+# snapshot taken at the start. Membership id -> [facts now, deletions still to come].
+_deleting = threading.local()
+
+
+def _pending() -> dict:
+    if not hasattr(_deleting, "facts"):
+        _deleting.facts = {}
+    return _deleting.facts
+
+
 def _before(sender, instance, raw=False, **kwargs):
     if raw:
         return
@@ -53,7 +66,13 @@ def _before(sender, instance, raw=False, **kwargs):
     workers = (
         worker_facts(Q(pk=instance.pk)) if isinstance(instance, Worker) and instance.pk else {}
     )
-    instance.__dict__[ATTR] = (ids, membership_facts(Q(pk__in=ids)) if ids else {}, workers)
+    facts = membership_facts(Q(pk__in=ids)) if ids else {}
+    if kwargs.get("signal") is pre_delete:
+        pending = _pending()
+        for pk in ids:
+            entry = pending.setdefault(pk, [facts.get(pk), 0])
+            entry[1] += 1
+    instance.__dict__[ATTR] = (ids, facts, workers)
 
 
 def _after(sender, instance, raw=False, **kwargs):
@@ -73,7 +92,17 @@ def _after(sender, instance, raw=False, **kwargs):
                 )
             ]
         )
-    if ids:
+    if ids and kwargs.get("signal") is post_delete:
+        pending = _pending()
+        before = {pk: pending[pk][0] for pk in ids if pk in pending and pending[pk][0]}
+        after = services.membership_changes(ids, before)
+        for pk in ids:
+            if pk in pending:
+                pending[pk][0] = after.get(pk)
+                pending[pk][1] -= 1
+                if pending[pk][1] <= 0:
+                    del pending[pk]
+    elif ids:
         services.membership_changes(ids, before)
 
 

@@ -221,12 +221,12 @@ def test_phone_numbers_are_text_without_apostrophe(users):
     from lindung.exchange.tests.conftest import verified
 
     m = verified(testing.VILLAGE_A, 1)
-    m.worker.__class__.objects.filter(pk=m.worker_id).update(phone="+62 812-3456-7890")
+    m.worker.__class__.objects.filter(pk=m.worker_id).update(phone="+6281234567890")
     xlsx = bpjs_export.export_batch(users["admin_kabupaten"], _profile(), file_format="xlsx")
     rows = _xlsx_cells(xlsx.content)
     col = {c.value: i for i, c in enumerate(rows[0])}
     phone, nik, village = (rows[1][col[h]] for h in ("NO_HP", "NIK", "KODE_DESA"))
-    assert (phone.value, phone.data_type) == ("+62 812-3456-7890", "s")
+    assert (phone.value, phone.data_type) == ("+6281234567890", "s")
     assert (nik.value, nik.data_type) == (m.worker.nik, "s")
     assert village.value == testing.VILLAGE_A.replace(".", "") and village.data_type == "s"
 

@@ -129,9 +129,9 @@ def _pg_layout_checks():
 
         insert = (
             "INSERT INTO nasional.workers_worker (regency_code, nik, name, sex, birth_date, "
-            "village_id, address, phone, sector_id, priority_group, verification_flags, version, "
-            "created_at, updated_at) VALUES (%s, %s, 'X', 'L', '1990-01-01', %s, '', '', %s, 9, "
-            "'[]', 1, now(), now()) RETURNING id"
+            "birthplace, village_id, address, phone, sector_id, priority_group, "
+            "verification_flags, version, created_at, updated_at) VALUES (%s, %s, 'X', 'L', "
+            "'1990-01-01', '', %s, '', '', %s, 9, '[]', 1, now(), now()) RETURNING id"
         )
         sector = a.sector_id
         refused(insert, ["52.04", "5204011234560001", "52.04.01.2001", sector])  # no partition
