@@ -62,12 +62,21 @@ class ScopedEditView(EditorRequiredMixin, ScopedMixin, TemplateView):
         self.stale = exc
         form.add_error(None, str(exc))
 
+    def blocked(self):
+        """A response instead of the form when the record cannot take this change now (e.g. a
+        status that takes no payment); None to go on."""
+        return None
+
     def get(self, request, *args, **kwargs):
         self.prepare()
+        if (response := self.blocked()) is not None:
+            return response
         return self.render_to_response(self.get_context_data(form=self.get_form()))
 
     def post(self, request, *args, **kwargs):
         self.prepare()
+        if (response := self.blocked()) is not None:
+            return response
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:

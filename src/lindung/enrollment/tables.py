@@ -1,0 +1,50 @@
+"""The membership list's columns; the NIK is shown per role by accounts.masking."""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from lindung.core.formatting import format_date
+from lindung.core.tables import (
+    BadgeColumn,
+    ChoiceColumn,
+    Column,
+    DateColumn,
+    LinkColumn,
+    NikColumn,
+    Table,
+    TemplateColumn,
+)
+
+
+class StatusColumn(BadgeColumn):
+    """The status badge, and since when an unpaid membership leaves its worker unprotected."""
+
+    def html(self, record, user):
+        badge = super().html(record, user)
+        since = record.unprotected_today
+        if not since:
+            return badge
+        note = _("belum terlindungi sejak %(d)s: iuran belum dibayar") % {"d": format_date(since)}
+        return format_html('{}<br><small class="muted">{}</small>', badge, note)
+
+
+class MembershipTable(Table):
+    name = LinkColumn(_("Nama"), "worker.name", url_name="enrollment:detail")
+    nik = NikColumn(_("NIK"), "worker.nik")
+    village = Column(_("Desa/kelurahan"), "village.name", sort_key="desa")
+    status = StatusColumn(
+        _("Status"),
+        styles={"aktif": "ok", "menunggak": "warn", "nonaktif": "warn", "berakhir": "err"},
+        default="",
+        sort_key="status",
+    )
+    bpjs = TemplateColumn(
+        _("KPJ / status BPJS"),
+        "{% if record.kpj %}{{ record.kpj }}{% elif record.bpjs_registered %}"
+        '{% translate "Terdaftar (KPJ tidak dibagikan)" %}'
+        "{% elif record.bpjs_registered is False %}"
+        '{% translate "Belum terdaftar" %}{% else %}-{% endif %}',
+    )
+    funding_type = ChoiceColumn(_("Sumber dana"))
+    programme = TemplateColumn(_("Program"), "JKK+JKM{% if record.with_jht %}+JHT{% endif %}")
+    paid_until = DateColumn(_("Dibayar sampai"), sort_key="dibayar")
