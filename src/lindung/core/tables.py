@@ -57,6 +57,16 @@ class Header:
     css: str = ""
 
 
+def birth_text(user, birth_date: dt.date | None, today: dt.date) -> str:
+    """A birth date as shown to `user`: the date, or the age for masked roles."""
+    shown = masking.birth_for(user, birth_date, today)
+    if shown is None:
+        return EMPTY
+    if isinstance(shown, dt.date):
+        return format_date(shown)
+    return _("%(n)s tahun") % {"n": shown}
+
+
 class Column:
     """A plain value. `accessor` is a dotted path on the record (default: the attribute name)."""
 
@@ -187,10 +197,7 @@ class BirthColumn(Column):
         return self.label if masking.sees_full(user) else _("Umur")
 
     def text(self, value, record, user) -> str:
-        shown = masking.birth_for(user, value, self.today())
-        if isinstance(shown, dt.date):
-            return format_date(shown)
-        return _("%(n)s tahun") % {"n": shown}
+        return birth_text(user, value, self.today())
 
 
 class TemplateColumn(Column):
