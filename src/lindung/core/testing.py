@@ -247,7 +247,12 @@ class ListFilterTests:
 
     @hypothesis.given(data=st.data())
     @hypothesis.settings(
-        max_examples=25, suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture]
+        max_examples=25,
+        # Fixtures only log in; every subclass (a page) runs the same mixin method.
+        suppress_health_check=[
+            hypothesis.HealthCheck.function_scoped_fixture,
+            hypothesis.HealthCheck.differing_executors,
+        ],
     )
     def test_any_parameter_values_never_fail(self, client, users, data):
         client.force_login(users[self.filter_role])
