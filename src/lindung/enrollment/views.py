@@ -21,7 +21,6 @@ from lindung.core.generic import (
     ScopedEditView,
     ScopedListView,
 )
-from lindung.core.sorting import PARAM as SORT_PARAM
 from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
 
@@ -79,7 +78,7 @@ class MembershipListView(ScopedListView):
 
     def sort(self, qs):
         # A lapse worklist link lists the soonest to lapse first unless a column is chosen.
-        if self.get_filter_form().values["habis"] and not self.request.GET.get(SORT_PARAM):
+        if self.get_filter_form().values["habis"] and not self.requested_sort():
             return qs.order_by("paid_until", "id"), "dibayar"
         return super().sort(qs)
 

@@ -60,10 +60,14 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     empty_hint = ""
     filtered_empty_message = ""
 
+    def requested_sort(self) -> str:
+        """The `urut` parameter as sent ("" when none); Sorting ignores unknown keys."""
+        return self.request.GET.get(SORT_PARAM, "")
+
     def sort(self, qs: QuerySet) -> tuple[QuerySet, str]:
         if self.sorting is None:
             return qs, ""
-        return self.sorting.apply(qs, self.request.GET.get(SORT_PARAM))
+        return self.sorting.apply(qs, self.requested_sort())
 
     def get_table(self, records) -> Table | None:
         if self.table_class is None:

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lindung.core import testing
 from lindung.core.formatting import format_date
@@ -360,3 +362,21 @@ def test_calculator_pp49_arrears_condition(client, roles):
         reverse("enrollment:calculator"), {**params, "arrears_before": "on"}
     ).content.decode()
     assert '<div class="value" id="total">Rp16.800</div>' in body
+
+
+@given(
+    params=st.fixed_dictionaries(
+        {},
+        optional={
+            "income": st.integers(-(10**30), 10**30).map(str) | st.text(max_size=12),
+            "month": st.dates().map(str) | st.text(max_size=12),
+            "months": st.integers(-5, 10**20).map(str),
+            "funding_type": st.sampled_from(["MANDIRI", "APBD", "x", ""]),
+            "with_jht": st.sampled_from(["on", ""]),
+        },
+    )
+)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_calculator_never_fails(client, roles, params):
+    login(client, roles["viewer"])
+    assert client.get(reverse("enrollment:calculator"), params).status_code == 200
