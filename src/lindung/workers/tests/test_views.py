@@ -364,3 +364,13 @@ def test_nav_has_pekerja(client, users, lotim):
 def test_nik_compose_helper_used_in_form_is_valid():
     # Guard for the fixture NIK used by the form tests above.
     assert compose_nik("52.03.07", dt.date(1990, 5, 17), "P", 12) == "5203075705900012"
+
+
+@pytest.mark.parametrize("value", testing.BAD_FILTER_VALUES)
+@pytest.mark.parametrize("name", ["q", "wilayah", "sektor", "status", "dana", "prioritas"])
+def test_export_with_bad_filters_is_the_unfiltered_scoped_list(client, users, pair, name, value):
+    login(client, users["operator_desa"])
+    response = client.get("/pekerja/ekspor.csv", {name: value})
+    assert response.status_code == 200
+    names = [row[1] for row in _export_rows(response, "csv")[1:]]
+    assert "Amaq Other" not in names
