@@ -248,6 +248,7 @@ class ListFilterTests:
     @hypothesis.given(data=st.data())
     @hypothesis.settings(
         max_examples=25,
+        deadline=None,
         # Fixtures only log in; every subclass (a page) runs the same mixin method.
         suppress_health_check=[
             hypothesis.HealthCheck.function_scoped_fixture,
