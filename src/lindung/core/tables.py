@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from lindung.accounts import masking
@@ -238,3 +238,21 @@ class Table:
     @cached_property
     def rows(self) -> list[list[Cell]]:
         return [[c.cell(record, self.user) for c in self.columns] for record in self.records]
+
+    @cached_property
+    def body(self) -> SafeString:
+        """The rows as `<tr>` elements, built here rather than by template loops: a list page
+        spends most of its time rendering cells, and every cell is already escaped."""
+        return mark_safe(  # noqa: S308 - each cell's html is escaped or built by format_html
+            "".join(
+                "<tr>"
+                + "".join(
+                    f'<td class="{cell.css}">{cell.html}</td>'
+                    if cell.css
+                    else f"<td>{cell.html}</td>"
+                    for cell in row
+                )
+                + "</tr>\n"
+                for row in self.rows
+            )
+        )

@@ -1,6 +1,6 @@
 """The membership list's columns; the NIK is shown per role by accounts.masking."""
 
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.formatting import format_date
@@ -12,7 +12,6 @@ from lindung.core.tables import (
     LinkColumn,
     NikColumn,
     Table,
-    TemplateColumn,
 )
 
 
@@ -28,6 +27,24 @@ class StatusColumn(BadgeColumn):
         return format_html('{}<br><small class="muted">{}</small>', badge, note)
 
 
+class BpjsColumn(Column):
+    """The KPJ number, or what is known of the registration at BPJS."""
+
+    def html(self, record, user):
+        if record.kpj:
+            return conditional_escape(record.kpj)
+        if record.bpjs_registered:
+            return conditional_escape(_("Terdaftar (KPJ tidak dibagikan)"))
+        if record.bpjs_registered is False:
+            return conditional_escape(_("Belum terdaftar"))
+        return "-"
+
+
+class ProgrammeColumn(Column):
+    def html(self, record, user):
+        return "JKK+JKM+JHT" if record.with_jht else "JKK+JKM"
+
+
 class MembershipTable(Table):
     name = LinkColumn(_("Nama"), "worker.name", url_name="enrollment:detail")
     nik = NikColumn(_("NIK"), "worker.nik")
@@ -38,13 +55,7 @@ class MembershipTable(Table):
         default="",
         sort_key="status",
     )
-    bpjs = TemplateColumn(
-        _("KPJ / status BPJS"),
-        "{% if record.kpj %}{{ record.kpj }}{% elif record.bpjs_registered %}"
-        '{% translate "Terdaftar (KPJ tidak dibagikan)" %}'
-        "{% elif record.bpjs_registered is False %}"
-        '{% translate "Belum terdaftar" %}{% else %}-{% endif %}',
-    )
+    bpjs = BpjsColumn(_("KPJ / status BPJS"))
     funding_type = ChoiceColumn(_("Sumber dana"))
-    programme = TemplateColumn(_("Program"), "JKK+JKM{% if record.with_jht %}+JHT{% endif %}")
+    programme = ProgrammeColumn(_("Program"))
     paid_until = DateColumn(_("Dibayar sampai"), sort_key="dibayar")

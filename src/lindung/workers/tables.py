@@ -11,10 +11,18 @@ from lindung.core.tables import (
     NikColumn,
     PhoneColumn,
     Table,
-    TemplateColumn,
 )
 
 from .flags import describe_for
+
+
+class VillageColumn(Column):
+    """The village with its kecamatan below it."""
+
+    def html(self, record, user):
+        village = record.village
+        kecamatan = village.parent.name if village.parent_id else ""
+        return format_html('{}<br><span class="muted">{}</span>', village.name, kecamatan)
 
 
 class NotesColumn(Column):
@@ -41,11 +49,7 @@ class WorkerTable(Table):
     nik = NikColumn(_("NIK"))
     sex = Column(_("L/P"))
     birth_date = BirthColumn(_("Tgl lahir"), sort_key="lahir")
-    village = TemplateColumn(
-        _("Desa"),
-        '{{ record.village.name }}<br><span class="muted">{{ record.village.parent.name }}</span>',
-        sort_key="desa",
-    )
+    village = VillageColumn(_("Desa"), sort_key="desa")
     sector = Column(_("Sektor"), "sector.name")
     priority_group = Column(_("Prioritas"), sort_key="prioritas", css="num")
     phone = PhoneColumn(_("HP"))
