@@ -22,5 +22,5 @@ urlpatterns = [
     path("lapor-kematian/", views.DeathReportView.as_view(), name="death_report"),
     path("impor-kematian/", views.DeathImportView.as_view(), name="death_import"),
     path("rekap/", views.TotalsView.as_view(), name="totals"),
-    path("aturan/", views.rules, name="rules"),
+    path("aturan/", views.RulesView.as_view(), name="rules"),
 ]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -508,28 +506,35 @@ class TotalsView(FilteredMixin, LoginRequiredMixin, TemplateView):
 # --- rules and settings ----------------------------------------------------------------------
 
 
-@login_required
-def rules(request):
-    current = ClaimsSettings.current()
-    form = SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST":
-        if not request.user.is_admin:
-            raise PermissionDenied("Hanya admin kabupaten yang dapat mengubah pengaturan.")
+class RulesView(LoginRequiredMixin, EditorRequiredMixin, TemplateView):
+    """The benefit rules in force, and the claims settings the kabupaten admin may change."""
+
+    template_name = "claims/rules.html"
+    read_only_message = gettext_lazy("Hanya admin kabupaten yang dapat mengubah pengaturan.")
+
+    def may_edit(self, user):
+        return user.is_admin
+
+    def post(self, request, *args, **kwargs):
+        self.require_editor()
+        form = SettingsForm(request.POST, instance=ClaimsSettings.current())
         if form.is_valid():
             obj = form.save(commit=False)
             obj.updated_by = request.user
             obj.save()
             messages.success(request, "Pengaturan klaim disimpan.")
             return redirect("claims:rules")
-    return render(
-        request,
-        "claims/rules.html",
-        {
-            "form": form,
-            "settings": current,
-            "is_admin": request.user.is_admin,
-            "params": BenefitParameter.objects.all(),
-            "rates": ScholarshipRate.objects.all(),
-            "docs": DocumentRequirement.objects.all(),
-        },
-    )
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = ClaimsSettings.current()
+        context.setdefault("form", SettingsForm(instance=current))
+        context.update(
+            settings=current,
+            is_admin=self.request.user.is_admin,
+            params=BenefitParameter.objects.all(),
+            rates=ScholarshipRate.objects.all(),
+            docs=DocumentRequirement.objects.all(),
+        )
+        return context

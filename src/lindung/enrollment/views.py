@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
 
 from lindung.accounts import masking
 from lindung.areas.models import Area
 from lindung.core.formatting import format_date
 from lindung.core.generic import (
+    EditorRequiredMixin,
     ScopedActionView,
     ScopedDetailView,
     ScopedEditView,
@@ -25,7 +28,13 @@ from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
 
 from . import queries, services
-from .forms import CalculatorForm, EnrolForm, MembershipFilterForm, PaymentForm, TransitionForm
+from .forms import (
+    CalculatorForm,
+    EnrolForm,
+    MembershipFilterForm,
+    PaymentForm,
+    TransitionForm,
+)
 from .models import FundingType, Membership, MembershipStatus
 from .permissions import can_enrol, can_record_payment, transitions_for
 from .tables import MembershipTable
@@ -296,87 +305,97 @@ class EnrolView(ScopedEditView):
         return context
 
 
-@login_required
-def tariff_tables(request):
-    today = timezone.localdate()
-    versions = list(TariffVersion.objects.prefetch_related("brackets").order_by("-effective_from"))
-    for v in versions:
-        v.rows = list(v.brackets.all())
-        for b in v.rows:
-            b.jkk = percent_of(b.nominal_income, v.jkk_percent)
-            b.jkk_jkm = b.jkk + v.jkm_flat
-    programmes = DiscountProgramme.objects.order_by("-first_month", "code")
-    funding_labels = dict(FundingType.choices)
-    for p in programmes:
-        p.excluded_labels = [funding_labels.get(code, code) for code in p.excluded_funding_types]
-        p.running = p.is_active and p.first_month <= today.replace(day=1) <= p.last_month
-    return render(
-        request,
-        "enrollment/tariffs.html",
-        {
-            "versions": versions,
-            "programmes": programmes,
-            "rules": LapseRule.objects.order_by("-effective_from"),
-            "today": today,
-            "funding_choices": FundingType.choices,
-        },
-    )
+class TariffTablesView(LoginRequiredMixin, TemplateView):
+    template_name = "enrollment/tariffs.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        versions = list(
+            TariffVersion.objects.prefetch_related("brackets").order_by("-effective_from")
+        )
+        for v in versions:
+            v.rows = list(v.brackets.all())
+            for b in v.rows:
+                b.jkk = percent_of(b.nominal_income, v.jkk_percent)
+                b.jkk_jkm = b.jkk + v.jkm_flat
+        programmes = DiscountProgramme.objects.order_by("-first_month", "code")
+        funding_labels = dict(FundingType.choices)
+        for p in programmes:
+            p.excluded_labels = [funding_labels.get(c, c) for c in p.excluded_funding_types]
+            p.running = p.is_active and p.first_month <= today.replace(day=1) <= p.last_month
+        context.update(
+            versions=versions,
+            programmes=programmes,
+            rules=LapseRule.objects.order_by("-effective_from"),
+            today=today,
+            funding_choices=FundingType.choices,
+        )
+        return context
 
 
-@login_required
-@require_POST
-def programme_exclusions(request, code: str):
+class ProgrammeExclusionsView(LoginRequiredMixin, EditorRequiredMixin, View):
     """Admin setting for open questions such as Dana Desa under PP 50/2025 (§9.5)."""
-    if not request.user.is_admin:
-        raise PermissionDenied
-    programme = DiscountProgramme.objects.filter(code=code).first()
-    if programme is None:
-        raise Http404(_("Program tidak ditemukan."))
-    chosen = [v for v in request.POST.getlist("excluded") if v in FundingType.values]
-    programme.excluded_funding_types = chosen
-    programme.save(update_fields=["excluded_funding_types"])
-    labels = dict(FundingType.choices)
-    messages.success(
-        request,
-        _("Pengecualian %(p)s disimpan: %(list)s.")
-        % {"p": programme.name, "list": ", ".join(str(labels[c]) for c in chosen) or "-"},
-    )
-    return redirect(reverse("enrollment:tariffs") + f"#program-{programme.code}")
+
+    http_method_names = ["post"]
+    read_only_message = gettext_lazy("Hanya admin kabupaten yang dapat mengubah pengaturan ini.")
+
+    def may_edit(self, user):
+        return user.is_admin
+
+    def post(self, request, code: str):
+        self.require_editor()
+        programme = DiscountProgramme.objects.filter(code=code).first()
+        if programme is None:
+            raise Http404(_("Program tidak ditemukan."))
+        back = reverse("enrollment:tariffs") + f"#program-{programme.code}"
+        # Ticked boxes; a value that is no funding source is ignored.
+        chosen = [v for v in request.POST.getlist("excluded") if v in FundingType.values]
+        programme.excluded_funding_types = chosen
+        programme.save(update_fields=["excluded_funding_types"])
+        labels = dict(FundingType.choices)
+        messages.success(
+            request,
+            _("Pengecualian %(p)s disimpan: %(list)s.")
+            % {"p": programme.name, "list": ", ".join(str(labels[c]) for c in chosen) or "-"},
+        )
+        return redirect(back)
 
 
-@login_required
-def calculator(request):
-    today = timezone.localdate()
-    defaults = {
-        "income": 1_000_000,
-        "month": today.isoformat(),
-        "months": 1,
-        "funding_type": FundingType.MANDIRI,
-    }
-    form = CalculatorForm(request.GET or defaults)
-    rows, error = [], ""
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            rows = period_breakdown(
-                data["income"],
-                data["month"],
-                data["months"],
-                with_jht=data["with_jht"],
-                funding_type=data["funding_type"],
-                transport=data["transport"],
-                paid_up_before=not data["arrears_before"],
-            )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    return render(
-        request,
-        "enrollment/calculator.html",
-        {
-            "form": form,
-            "rows": rows,
-            "total": sum(r.total for r in rows),
-            "discount": sum(r.discount for r in rows),
-            "error": error,
-        },
-    )
+class CalculatorView(LoginRequiredMixin, TemplateView):
+    """Contribution calculator: its parameters are a form; without any, the defaults apply."""
+
+    template_name = "enrollment/calculator.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        defaults = {
+            "income": 1_000_000,
+            "month": timezone.localdate().isoformat(),
+            "months": 1,
+            "funding_type": FundingType.MANDIRI,
+        }
+        form = CalculatorForm(self.request.GET or defaults)
+        rows, error = [], ""
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rows = period_breakdown(
+                    data["income"],
+                    data["month"],
+                    data["months"],
+                    with_jht=data["with_jht"],
+                    funding_type=data["funding_type"],
+                    transport=data["transport"],
+                    paid_up_before=not data["arrears_before"],
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        context.update(
+            form=form,
+            rows=rows,
+            total=sum(r.total for r in rows),
+            discount=sum(r.discount for r in rows),
+            error=error,
+        )
+        return context
