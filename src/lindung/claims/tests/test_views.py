@@ -310,3 +310,17 @@ def test_bad_prefill_parameter_gives_the_empty_form_with_a_warning(client, lotim
     client.force_login(users["operator_desa"])
     response = client.get("/klaim/baru/", {"kepesertaan": value})
     assert response.status_code == 200 and 'class="msg warning"' in response.content.decode()
+
+
+def test_read_only_roles_cannot_delete_or_edit_an_heir(client, two_claims, users):
+    mine, _ = two_claims
+    heir = mine.heirs.first()
+    for role in ("camat", "viewer"):
+        client.force_login(users[role])
+        response = client.post(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/hapus/")
+        assert response.status_code == 403 and "hanya dapat melihat" in response.content.decode()
+        assert client.get(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/").status_code == 403
+    assert Heir.objects.filter(pk=heir.pk).exists()
+    client.force_login(users["operator_desa"])
+    response = client.post(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/hapus/")
+    assert response.status_code == 302 and not Heir.objects.filter(pk=heir.pk).exists()
