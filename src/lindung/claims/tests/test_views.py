@@ -66,7 +66,7 @@ class TestClaimPages(
     post_data = {"to": "ditolak", "reason": "x", "name": "Ahli", "relationship": R.JANDA}
     masked_urls = ("/klaim/", "/klaim/{pk}/")
     shows_phone = shows_birth_date = False
-    filter_urls = ("/klaim/", "/klaim/meninggal-tanpa-klaim/")
+    filter_urls = ("/klaim/", "/klaim/meninggal-tanpa-klaim/", "/klaim/rekap/")
 
     def make_record(self, village_code):
         worker = testing.make_worker(village_code, phone="081234567890")
