@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from lindung.accounts.masking import mask_phone
 from lindung.audit.models import AccessLog
 from lindung.core import testing
 from lindung.enrollment.models import Membership
@@ -123,7 +124,7 @@ def test_nik_and_phone_masked_per_role(client, users, pair, role, masked):
     rows = _export_rows(client.get("/pekerja/ekspor.csv"), "csv")
     row = next(r for r in rows if r[1] == "Inaq Mine")
     assert row[0] == (mask_nik(mine.nik) if masked else mine.nik)
-    assert row[8] == (mask_nik(mine.phone) if masked else mine.phone)
+    assert row[8] == (mask_phone(mine.phone) if masked else mine.phone)
 
 
 def test_read_only_roles_cannot_create_or_edit(client, users, pair):
