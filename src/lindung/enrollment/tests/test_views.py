@@ -82,6 +82,15 @@ def test_list_area_filter_outside_scope_is_dropped_with_a_warning(client, roles,
     assert "Amaq Sahnan" in body and "Inaq Rumisah" not in body
 
 
+def test_list_masks_nik_for_viewer(client, roles, mem_a):
+    nik = mem_a.worker.nik
+    login(client, roles["viewer"])
+    body = client.get(reverse("enrollment:list")).content.decode()
+    assert nik not in body and nik[:6] + "*" * 10 in body
+    login(client, roles["operator_desa"])
+    assert nik in client.get(reverse("enrollment:list")).content.decode()
+
+
 def test_list_filters(client, roles, mem_a, mem_b):
     Membership.objects.filter(pk=mem_b.pk).update(status=S.AKTIF)
     login(client, roles["admin_kabupaten"])
