@@ -133,9 +133,10 @@ class RegencyCandidates:
         self.by_key: dict[tuple, list[Candidate]] = defaultdict(list)
 
     def _registry(self) -> object:
-        return Worker.objects.filter(village__code__startswith=self.regency_prefix).values_list(
-            "id", "nik", "name", "birth_date", "village_id", "sex"
-        )
+        # No ORDER BY: with the default (name, id) order SQLite walks the name index instead
+        # of the NIK and birth-date indexes (2.8 s instead of 0.04 s at 100k workers).
+        registry = Worker.objects.order_by().filter(village__code__startswith=self.regency_prefix)
+        return registry.values_list("id", "nik", "name", "birth_date", "village_id", "sex")
 
     def load(self, records: list[dict]) -> None:
         wanted = {key for record in records for key in _keys(record)}
