@@ -51,6 +51,17 @@ def worker(mode: str, file: str, db: str) -> None:
                       "registry_pairs": cross, "load": round(load, 2)}))  # fmt: skip
 
 
+def _recreate(url: str) -> None:
+    """Drop and create the PostgreSQL database (a flush would also drop the reference data
+    that migrations seed)."""
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def _registry(size: int, database: str) -> str:
     """A database holding `size` committed workers; returns its path or URL."""
     WORK.mkdir(parents=True, exist_ok=True)
@@ -58,7 +69,7 @@ def _registry(size: int, database: str) -> str:
     if "://" in database:
         env = dict(os.environ, DATABASE_URL=database, DEBUG="0", SECRET_KEY="bench")
         lindung = [sys.executable, "-c", "from lindung.cli import main; main()"]
-        subprocess.run([*lindung, "flush", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+        _recreate(database)
         subprocess.run([*lindung, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
         code = "from lindung.areas.services import load_areas; load_areas(prefix='52.03')"
         subprocess.run([*lindung, "shell", "-c", code], env=env, cwd=ROOT, check=True)
