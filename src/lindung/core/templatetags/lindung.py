@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from lindung.core import formatting
+from lindung.core import formatting, navigation
 
 register = template.Library()
 
@@ -50,3 +50,10 @@ def empty_state(message: str, hint: str = "") -> str:
         message,
         hint,
     )
+
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> str:
+    """The main menu of the signed-in user, the current page marked (base.html)."""
+    return navigation.rendered_menu(context["request"])
