@@ -9,8 +9,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils.translation import get_language
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Task groups in menu order; items without a group sit at the top level (Beranda, Daftar kerja).

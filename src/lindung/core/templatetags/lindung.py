@@ -52,7 +52,6 @@ def empty_state(message: str, hint: str = "") -> str:
     )
 
 
-
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> str:
     """The main menu of the signed-in user, the current page marked (base.html)."""
