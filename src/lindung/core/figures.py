@@ -15,9 +15,12 @@ other village's figures, and other kecamatans', in the cache. Writes whose area 
 (bulk work, `data_changed()`, a change request that sent no model signal) move on
 ALL_AREAS_KEY, which every per-area key includes.
 
-A slow figure (its last count took SLOW_SECONDS or more: regency-wide worklists at a million
-memberships) is not recounted in the request after a write: the request gets the last count,
-marked with its time (`stale_since()`), and a background thread recounts it once.
+A slow figure of `remember()` (its last count took SLOW_SECONDS or more) is not recounted in
+the request after a write: the request gets the last count, marked with its time
+(`stale_since()`), and a background thread recounts it once. Per-area figures (`cached()`)
+never are: they are summed from the per-village tallies, so a recount is cheap, and a figure
+older than the last committed write in its area is never shown (under load a cheap count can
+still take a second, which used to switch a page to its last count).
 """
 
 from __future__ import annotations
@@ -159,7 +162,7 @@ def cached(name: str, user, area, compute: Callable[[], T]) -> T:
     except Exception as exc:  # no cache: count directly
         log.warning("cached figures unavailable: %s", exc)
         return compute()
-    return remember(key, compute, generation)
+    return remember(key, compute, generation, stale_after_write=False)
 
 
 # Roles whose worklist also counts their whole scope, whatever area they are viewing (the BPJS
@@ -177,14 +180,22 @@ def _areas_counted(user, code: str) -> list[str]:
     return [narrower]
 
 
-def remember(key: str, compute: Callable[[], T], generation: str | None = None) -> T:
+def remember(
+    key: str,
+    compute: Callable[[], T],
+    generation: str | None = None,
+    *,
+    stale_after_write: bool = True,
+) -> T:
     """`compute()` cached under `key` and the current generation.
 
     When many requests miss at once (a cold start, or just after a write), one counts and the
     others wait for its result instead of all running the same multi-second query. A figure
     older than MAX_AGE with no write since is recounted by one request while the others keep
     being served the last count. A slow figure is recounted in the background instead, and
-    every request meanwhile gets its last count (even from before the write).
+    every request meanwhile gets its last count (even from before the write), unless
+    `stale_after_write` is False: then a request after a write counts, or waits for the one
+    request counting, however long the last count took.
     """
     try:
         full = f"{key}:{FORMAT}:{current_generation() if generation is None else generation}"
@@ -193,12 +204,17 @@ def remember(key: str, compute: Callable[[], T], generation: str | None = None) 
             entry = None
         elif time.time() - entry[0] < MAX_AGE:
             return entry[1]
-        latest = _latest(key)
+        latest = _latest(key) if stale_after_write else None
         counting = cache.add(full + ":lock", 1, LOCK_SECONDS)
     except Exception as exc:  # no cache (Redis down, unwritable directory): count directly
         log.warning("cached figures unavailable: %s", exc)
         return compute()
-    slow = latest is not None and latest[2] >= SLOW_SECONDS and _background_allowed()
+    slow = (
+        stale_after_write
+        and latest is not None
+        and latest[2] >= SLOW_SECONDS
+        and _background_allowed()
+    )
     if not counting:
         if entry is not None:
             return entry[1]  # nothing was written since: the last count, while one recounts

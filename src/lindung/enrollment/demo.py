@@ -19,6 +19,7 @@ from .months import add_months, month_end, month_start
 
 HISTORY_MONTHS = 12
 NOTE = "Data demo"
+ID_SLICE = 10_000
 
 
 def _months_between(first: dt.date, last: dt.date) -> int:
@@ -42,14 +43,17 @@ def demo_payments(rng: random.Random, context: dict) -> str:
         .select_related("worker__sector")
     )
     open_commitments: dict[int, list] = defaultdict(list)
-    for c in (
-        Commitment.objects.filter(
-            membership_id__in=[m.pk for m in members], status=CommitmentStatus.DIALOKASIKAN
-        )
-        .select_related("source")
-        .order_by("start_month")
-    ):
-        open_commitments[c.membership_id].append(c)
+    ids = [m.pk for m in members]
+    # In slices: one list of 880,000 ids is more parameters than SQLite or PostgreSQL take.
+    for at in range(0, len(ids), ID_SLICE):
+        for c in (
+            Commitment.objects.filter(
+                membership_id__in=ids[at : at + ID_SLICE], status=CommitmentStatus.DIALOKASIKAN
+            )
+            .select_related("source")
+            .order_by("start_month")
+        ):
+            open_commitments[c.membership_id].append(c)
     calc = CostCalculator()
     payments: list[ContributionPayment] = []
     realised: list[tuple[Commitment, int]] = []  # commitment, index of its payment

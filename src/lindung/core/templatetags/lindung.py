@@ -1,9 +1,12 @@
 """Template filters for Indonesian formats: Rp1.234.567 and 24 Nov 2026."""
 
 from django import template
-from django.utils.html import format_html
+from django.template import defaulttags
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape, format_html
 
-from lindung.core import formatting
+from lindung.core import formatting, navigation
+from lindung.core.urlcache import cached_reverse
 
 register = template.Library()
 
@@ -50,3 +53,43 @@ def empty_state(message: str, hint: str = "") -> str:
         message,
         hint,
     )
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> str:
+    """The main menu of the signed-in user, the current page marked (base.html)."""
+    return navigation.rendered_menu(context["request"])
+
+
+class CachedURLNode(defaulttags.URLNode):
+    """Django's {% url %} with its result remembered (lindung.core.urlcache)."""
+
+    def render(self, context):
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
+        view_name = self.view_name.resolve(context)
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        url = ""
+        try:
+            url = cached_reverse(view_name, args, kwargs, current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag
+def url(parser, token):
+    """{% url %} as Django's, remembered: templates that load `lindung` use this one."""
+    node = defaulttags.url(parser, token)
+    node.__class__ = CachedURLNode
+    return node

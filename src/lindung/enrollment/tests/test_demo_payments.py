@@ -6,6 +6,7 @@ import random
 import pytest
 
 from lindung.core import testing
+from lindung.enrollment import demo
 from lindung.enrollment.demo import demo_payments
 from lindung.enrollment.models import ContributionPayment, Membership, MembershipStatus
 from lindung.funding import providers, services
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 20)
 
 
-def test_demo_payments_follow_dates_and_realise_commitments(users):
+@pytest.mark.parametrize("id_slice", [10_000, 2])  # 2: the commitments read in several slices
+def test_demo_payments_follow_dates_and_realise_commitments(users, monkeypatch, id_slice):
+    monkeypatch.setattr(demo, "ID_SLICE", id_slice)
     sector("petani-tembakau", 1)
     members = [
         member(sector_code="petani-tembakau", desil=3, paid_until=dt.date(2026, 6, 30))
