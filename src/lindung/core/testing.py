@@ -65,3 +65,16 @@ def make_worker(village_code: str = VILLAGE_A, **fields) -> Worker:
         sector=fields.pop("sector", None) or default_sector(),
         **fields,
     )
+
+
+def watch_csp(page) -> list[str]:
+    """Chromium reports each refusal on the console ("...violates the following Content
+    Security Policy directive..."); collect them while the page is used."""
+    refused: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return refused

@@ -50,3 +50,17 @@ def empty_state(message: str, hint: str = "") -> str:
         message,
         hint,
     )
+
+
+@register.filter
+def lebar(percent) -> str:
+    """CSS class of a progress bar's width in 5% steps (`w0`…`w100`, defined in app.css): the
+    Content-Security-Policy allows no inline style. Values out of 0–100 are clamped; a value
+    that is not a number gives an empty bar."""
+    try:
+        value = float(percent)
+    except (TypeError, ValueError):
+        return "w0"
+    if value != value:  # NaN
+        return "w0"
+    return f"w{int(min(max(round(value / 5) * 5, 0), 100))}"
