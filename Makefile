@@ -39,12 +39,12 @@ java:
 # for real (browser, backup, concurrency), which need the reference data restored. Each phase is
 # spread over TEST_WORKERS pytest-xdist processes (auto = one per core), each with its own test
 # database, cache, media folder and live-server port; TEST_WORKERS=0 runs in this process.
-# loadgroup: tests marked xdist_group(name) share a worker (tests/test_faults.py builds its
-# databases once per module).
+# Not --dist loadscope/loadgroup: schemathesis's API tests share one node id, and those modes
+# would run only one of them.
 TEST_WORKERS ?= auto
 test: $(STAMP) chromium java
-	LINDUNG_TESTS=other $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
-	LINDUNG_TESTS=transactional $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	LINDUNG_TESTS=other $(BIN)/pytest -n $(TEST_WORKERS)
+	LINDUNG_TESTS=transactional $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

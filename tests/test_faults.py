@@ -25,9 +25,6 @@ import pytest
 from lindung.core.testing import VILLAGE_A, VILLAGE_B
 from lindung.workers.nik import compose_nik
 
-# One worker builds this module's databases once (make test: --dist loadgroup).
-pytestmark = pytest.mark.xdist_group("faults")
-
 ROWS = 6000
 
 

@@ -55,9 +55,9 @@ def test_the_watch_sees_a_refused_inline_script(page, live_server):
     """The console text the check relies on is what chromium prints for a refusal."""
     refused = watch_csp(page)
     page.goto("/masuk/")
-    page.evaluate(
-        "() => { const s = document.createElement('style'); s.textContent = 'body{}';"
-        " document.head.appendChild(s); }"
-    )
-    page.wait_for_timeout(200)
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text):
+        page.evaluate(
+            "() => { const s = document.createElement('style'); s.textContent = 'body{}';"
+            " document.head.appendChild(s); }"
+        )
     assert refused and "style-src" in refused[0]
