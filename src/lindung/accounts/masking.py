@@ -30,16 +30,16 @@ def mask_nik(nik: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """081234567890 -> 0812*****890.
+    """081234567890 -> 0812*****890; 0812345678 -> 08*****678.
 
-    The operator prefix (4 digits) stays only on full-length numbers, the last 3 digits always,
-    so at least a third of any number is hidden.
+    The last 3 digits stay, and the operator prefix (4 digits) on numbers of 12 digits or more,
+    only "08" on shorter ones: at least a third of any number is hidden.
     """
     phone = (phone or "").strip()
     if not phone:
         return ""
     tail = 3 if len(phone) >= 6 else 0
-    head = 4 if len(phone) >= 10 else 0
+    head = 4 if len(phone) >= 12 else 2 if len(phone) >= 9 else 0
     return phone[:head] + MASK * (len(phone) - head - tail) + phone[len(phone) - tail :]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from ninja import Schema
 
-from lindung.workers.nik import mask_nik
+from lindung.accounts import masking
 
 
 class ApiError(Exception):
@@ -80,13 +80,11 @@ def invalid(exc: Exception, field: str = "non_field_errors", status: int = 422) 
 
 
 def shown_nik(user, nik: str) -> str:
-    return nik if user.sees_personal_data or not nik else mask_nik(nik)
+    return masking.nik_for(user, nik)
 
 
 def shown_phone(user, phone: str) -> str:
-    if user.sees_personal_data or not phone:
-        return phone
-    return phone[:4] + "****" + phone[-2:]
+    return masking.phone_for(user, phone)
 
 
 def form_data(payload: Schema, *, exclude_unset: bool = False) -> dict:

@@ -4,6 +4,6 @@ from . import views
 
 app_name = "areas"
 urlpatterns = [
-    path("penyebut/", views.denominators, name="denominators"),
-    path("<str:code>/", views.area_detail, name="detail"),
+    path("penyebut/", views.DenominatorListView.as_view(), name="denominators"),
+    path("<str:code>/", views.AreaDetailView.as_view(), name="detail"),
 ]

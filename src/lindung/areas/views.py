@@ -1,70 +1,94 @@
+"""Area pages: an area's own page (its children and denominators) and the denominator list."""
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scoping import scoped, user_covers_area
+from lindung.accounts.scoping import user_covers_area
+from lindung.core.generic import ScopedDetailView, ScopedListView
 from lindung.core.spreadsheet import SpreadsheetError
 
 from .denominators import import_denominators
+from .forms import DenominatorFilterForm
 from .models import Area, WorkforceDenominator
 from .services import breadcrumbs_for
+from .tables import DenominatorTable
+
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
-@login_required
-def area_detail(request, code: str):
-    if not user_covers_area(request.user, code):
-        raise Http404("Wilayah tidak ditemukan.")
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        raise Http404("Wilayah tidak ditemukan.")
-    children = list(area.children.order_by("code"))
-    denominators = WorkforceDenominator.objects.filter(area=area).order_by("-year")[:5]
-    return render(
-        request,
-        "areas/detail.html",
-        {
-            "area": area,
-            "children": children,
-            "denominators": denominators,
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+class AreaDetailView(ScopedDetailView):
+    """An area is its own scope: a user sees their area and the areas below it."""
+
+    model = Area
+    template_name = "areas/detail.html"
+    context_object_name = "area"
+
+    def get_object(self):
+        code = self.kwargs["code"]
+        area = (
+            Area.objects.filter(code=code).first()
+            if user_covers_area(self.request.user, code)
+            else None
+        )
+        if area is None:
+            raise Http404("Wilayah tidak ditemukan.")
+        return area
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.object
+        context.update(
+            children=list(area.children.order_by("code")),
+            denominators=WorkforceDenominator.objects.filter(area=area).order_by("-year")[:5],
+            breadcrumbs=breadcrumbs_for(area, self.request.user),
+        )
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def denominators(request):
-    qs = scoped(WorkforceDenominator.objects.select_related("area"), request.user)
-    if request.method == "POST":
+class DenominatorListView(ScopedListView):
+    """Working population per area; the kabupaten admin imports new figures here."""
+
+    queryset = WorkforceDenominator.objects.select_related("area")
+    filter_form_class = DenominatorFilterForm
+    table_class = DenominatorTable
+    template_name = "areas/denominators.html"
+    title = _("Penduduk bekerja")
+
+    def get_filter_form_kwargs(self):
+        return {"user": self.request.user}
+
+    def filter_queryset(self, qs, values):
+        if values["tahun"]:
+            qs = qs.filter(year=values["tahun"])
+        return qs.order_by("area_id", "-year")
+
+    def post(self, request, *args, **kwargs):
         if not request.user.is_admin:
-            raise PermissionDenied
+            raise PermissionDenied(_("Hanya admin kabupaten yang dapat mengimpor penyebut."))
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "Pilih berkas CSV atau XLSX terlebih dahulu.")
-        elif upload.size > 5 * 1024 * 1024:
-            messages.error(request, "Berkas terlalu besar (maksimal 5 MB).")
+            messages.error(request, _("Pilih berkas CSV atau XLSX terlebih dahulu."))
+        elif upload.size > MAX_UPLOAD:
+            messages.error(request, _("Berkas terlalu besar (maksimal 5 MB)."))
         else:
-            try:
-                result = import_denominators(
-                    upload.name, upload.read(), scope_code=request.user.scope_code or ""
-                )
-            except SpreadsheetError as exc:
-                messages.error(request, str(exc))
-            else:
-                if result.errors:
-                    for err in result.errors[:20]:
-                        messages.error(request, err)
-                    messages.error(
-                        request, "Tidak ada data yang disimpan. Perbaiki lalu unggah ulang."
-                    )
-                else:
-                    messages.success(request, f"{result.saved} penyebut tersimpan.")
+            self.import_file(request, upload)
         return redirect("areas:denominators")
-    return render(
-        request,
-        "areas/denominators.html",
-        {"rows": qs.order_by("area_id", "-year")[:500], "can_import": request.user.is_admin},
-    )
+
+    @staticmethod
+    def import_file(request, upload) -> None:
+        try:
+            result = import_denominators(
+                upload.name, upload.read(), scope_code=request.user.scope_code or ""
+            )
+        except SpreadsheetError as exc:
+            messages.error(request, str(exc))
+            return
+        if result.errors:
+            for err in result.errors[:20]:
+                messages.error(request, err)
+            messages.error(request, _("Tidak ada data yang disimpan. Perbaiki lalu unggah ulang."))
+        else:
+            messages.success(request, _("%(n)s penyebut tersimpan.") % {"n": result.saved})

@@ -7,7 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scoping import scoped
+from lindung.accounts.scoping import scoped, user_covers_area
+from lindung.core.filters import AreaCodeField, BoundedIntegerField, FilterForm, ScopedFilterForm
 from lindung.core.formatting import format_date
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
@@ -203,3 +204,47 @@ class SettingsForm(forms.ModelForm):
         model = ClaimsSettings
         fields = ["jkm_waiting_variant"]
         widgets = {"jkm_waiting_variant": forms.RadioSelect}
+
+
+# --- query-string filters -----------------------------------------------------------------------
+
+
+class ClaimFilterForm(ScopedFilterForm):
+    jenis = forms.ChoiceField(label=_("Jenis"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    wilayah = AreaCodeField()
+    q = forms.CharField(label=_("Nama / NIK"), required=False, max_length=60)
+    # On the payment date, so a totals link lists exactly what it counted.
+    dari = forms.DateField(label=_("Dibayar dari"), required=False, widget=DATE)
+    sampai = forms.DateField(label=_("sampai"), required=False, widget=DATE)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jenis"].choices = [("", _("Semua")), *((v, v) for v in ClaimType.values)]
+        self.fields["status"].choices = [("", _("Semua")), *ClaimStatus.choices]
+        choices = [("", _("Semua")), *((a.code, str(a)) for a in areas)]
+        current = str(self.data.get("wilayah") or "").strip()
+        if current and current not in dict(choices) and user_covers_area(self.user, current):
+            choices.append((current, current))
+        if len(choices) > 1:
+            self.fields["wilayah"].widget = forms.Select(choices=choices)
+        else:
+            self.fields["wilayah"].widget = forms.HiddenInput()
+
+
+class AreaFilterForm(ScopedFilterForm):
+    """Just a drill-down area (links from worklists and totals)."""
+
+    wilayah = AreaCodeField(widget=forms.HiddenInput)
+
+
+class TotalsFilterForm(ScopedFilterForm):
+    dari = forms.DateField(label=_("Dari"), required=False, widget=DATE)
+    sampai = forms.DateField(label=_("Sampai"), required=False, widget=DATE)
+    wilayah = AreaCodeField(widget=forms.HiddenInput)
+
+
+class NewClaimParams(FilterForm):
+    """`?kepesertaan=<id>`: the membership a new claim starts from (worklist link)."""
+
+    kepesertaan = BoundedIntegerField(min_value=1)

@@ -135,6 +135,16 @@ def set_recipient(claim: Claim, heir: Heir | None, user) -> None:
     claim.save(update_fields=["recipient", "updated_at"])
 
 
+def delete_heir(heir: Heir) -> None:
+    """Remove an heir; a claim that named them as recipient has none until another is chosen."""
+    claim = heir.claim
+    with transaction.atomic():
+        if claim.recipient_id == heir.pk:
+            claim.recipient = None
+            claim.save(update_fields=["recipient", "updated_at"])
+        heir.delete()
+
+
 # --- transitions -----------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.scoping import user_covers_area
+
 # Years a page may be asked about: the programme's records start well after 2000, and a year
 # beyond next year has no figures.
 FIRST_YEAR = 2000
@@ -125,3 +127,33 @@ class BoundedIntegerField(forms.IntegerField):
     def __init__(self, *, min_value: int = 0, max_value: int = 2_147_483_647, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(min_value=min_value, max_value=max_value, **kwargs)
+
+
+class AreaCodeField(forms.CharField):
+    """An area code (kecamatan or village) inside the user's scope; one outside it is dropped
+    like any bad value, so a filter can never reach another area. Used in a ScopedFilterForm."""
+
+    default_error_messages = {"outside": _("Wilayah tidak ditemukan di wilayah Anda.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 13)
+        kwargs.setdefault("label", _("Wilayah"))
+        super().__init__(**kwargs)
+        self.user = None
+
+    def validate(self, value):
+        super().validate(value)
+        if value and (self.user is None or not user_covers_area(self.user, value)):
+            raise forms.ValidationError(self.error_messages["outside"], code="outside")
+
+
+class ScopedFilterForm(FilterForm):
+    """A FilterForm that knows its user: its AreaCodeFields accept only the user's area."""
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, AreaCodeField):
+                field.user = user

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.filters import AreaCodeField, ScopedFilterForm
 from lindung.core.widgets import QuickSelect
 
 from .models import EndReason, FundingType, MembershipStatus
@@ -171,7 +172,7 @@ class CalculatorForm(forms.Form):
     )
 
 
-class MembershipFilterForm(forms.Form):
+class MembershipFilterForm(ScopedFilterForm):
     q = forms.CharField(label=_("Cari nama, NIK atau KPJ"), required=False, max_length=60)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -194,4 +195,4 @@ class MembershipFilterForm(forms.Form):
         choices=[("", "—"), (30, _("30 hari")), (60, _("60 hari")), (90, _("90 hari"))],
         widget=QuickSelect,
     )
-    wilayah = forms.CharField(required=False, widget=forms.HiddenInput, max_length=13)
+    wilayah = AreaCodeField(widget=forms.HiddenInput)

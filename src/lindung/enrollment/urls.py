@@ -4,12 +4,16 @@ from . import views
 
 app_name = "enrollment"
 urlpatterns = [
-    path("", views.membership_list, name="list"),
-    path("baru/<int:worker_id>/", views.membership_create, name="create"),
-    path("tarif/", views.tariff_tables, name="tariffs"),
-    path("tarif/<slug:code>/pengecualian/", views.programme_exclusions, name="exclusions"),
-    path("kalkulator/", views.calculator, name="calculator"),
-    path("<int:pk>/", views.membership_detail, name="detail"),
-    path("<int:pk>/status/", views.membership_transition, name="transition"),
-    path("<int:pk>/bayar/", views.membership_payment, name="payment"),
+    path("", views.MembershipListView.as_view(), name="list"),
+    path("baru/<int:worker_id>/", views.EnrolView.as_view(), name="create"),
+    path("tarif/", views.TariffTablesView.as_view(), name="tariffs"),
+    path(
+        "tarif/<slug:code>/pengecualian/",
+        views.ProgrammeExclusionsView.as_view(),
+        name="exclusions",
+    ),
+    path("kalkulator/", views.CalculatorView.as_view(), name="calculator"),
+    path("<int:pk>/", views.MembershipDetailView.as_view(), name="detail"),
+    path("<int:pk>/status/", views.MembershipTransitionView.as_view(), name="transition"),
+    path("<int:pk>/bayar/", views.PaymentView.as_view(), name="payment"),
 ]

@@ -59,7 +59,7 @@ MESSAGES = {
     "column_missing": "Kolom wajib '{found}' tidak ditemukan di baris judul.",
     "file_unreadable": "{found}",
     "possible_duplicate": (
-        "Mungkin orang yang sama dengan {other} (nama, tanggal lahir dan desa mirip); "
+        "Mungkin orang yang sama dengan {other} (nama, tanggal lahir atau NIK mirip); "
         "masuk antrean periksa duplikat."
     ),
     "phone_invalid": "Nomor HP '{found}' tidak valid; dikosongkan.",

@@ -28,13 +28,14 @@ import polars as pl
 from django.conf import settings
 from django.db import connection
 
+from lindung.accounts.masking import mask_nik
 from lindung.workers.models import Worker
-from lindung.workers.nik import birth_from_digits, known_region_prefix, mask_nik, parse_nik
+from lindung.workers.nik import birth_from_digits, known_region_prefix, parse_nik
 
 from . import codes
 from .codes import Problem
 from .columns import FIELDS, REQUIRED, Mapping, guess_mapping, label
-from .dedup import DuplicateFinder, Pair
+from .dedup import DuplicateFinder, Pair, regency_pairs
 from .layout import find_skipped, kecamatan_column
 from .lookups import SectorIndex, VillageIndex
 from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex, split_ttl
@@ -451,7 +452,9 @@ def validate_workbook(
         accepted = _check_existing(nik_frame, accepted, problems, labels, rejected, progress)
         del nik_frame
         out.rejected_rows = rejected
-        accepted = _find_possible_duplicates(out, accepted, problems, labels, progress, keys)
+        accepted = _find_possible_duplicates(
+            out, accepted, problems, labels, progress, keys, scope_code
+        )
         out.accepted_frame = accepted
         out.readings = readings(raw_sample, accepted.head(READINGS_SCANNED), labels, keys)
         out.errors, out.warnings = problems.build(keys, relabel)
@@ -1044,12 +1047,14 @@ def _find_possible_duplicates(
     labels: dict[str, str],
     progress: Progress,
     keys: RowKeys,
+    scope_code: str = "",
 ) -> pl.DataFrame:
     """Pairs within a (birth date, village) block; only blocks with two or more people (in the
     file or the registry) can hold one, so only their rows are compared. Blocks never cross a
     village, so the registry is read a few villages at a time: memory follows the villages in
     hand, not the size of the registry (a 2M-row file against 8M registered workers held all
-    8M in memory, 6.5 GiB)."""
+    8M in memory, 6.5 GiB). Rows without a pair then meet the registered workers of every
+    other village through the model's blocking rules (`regency_pairs`)."""
     if not accepted.height:
         return accepted
     block = ["birth_date", "village"]
@@ -1079,22 +1084,24 @@ def _find_possible_duplicates(
                     pairs.append(pair)
         done += in_batch.height
         progress("duplicates", done, total)
+    paired = [pair.row for pair in pairs]
+    unpaired = rows.filter(pl.col("row").is_in(paired).not_()).drop("shared", "batch")
+    regency = settings.LINDUNG_REGENCY_CODE
+    pairs.extend(regency_pairs(unpaired.iter_rows(), regency, n_records))
     if not pairs:
         return accepted
     pairs.sort(key=lambda pair: pair.row)
+    villages_named = _village_names({p.other.village for p in pairs if not p.other.in_file})
     for pair in pairs:
-        if pair.other.in_file:
-            where = keys.where(pair.other.key)
-            other = f"baris {where} ({pair.other.name}, NIK {mask_nik(pair.other.nik)})"
-        else:
-            other = f"pekerja terdaftar {pair.other.name} (NIK {mask_nik(pair.other.nik)})"
         problems.add(
             False,
             pair.row,
             SLOT_POSSIBLE,
             labels["name"],
             "possible_duplicate",
-            codes.message("possible_duplicate", other=other),
+            codes.message(
+                "possible_duplicate", other=_other_person(pair, keys, scope_code, villages_named)
+            ),
         )
     out.pairs.extend(pairs)
     marked = pl.col("row").is_in([pair.row for pair in pairs])
@@ -1106,6 +1113,34 @@ def _find_possible_duplicates(
         .otherwise(pl.col("flags"))
         .alias("flags")
     )
+
+
+def _in_scope(scope_code: str, area_code: str) -> bool:
+    return scope_code == "" or area_code == scope_code or area_code.startswith(scope_code + ".")
+
+
+def _village_names(codes_: set[str]) -> dict[str, str]:
+    from lindung.areas.models import Area
+
+    named = Area.objects.filter(code__in=codes_).values_list(
+        "code", "level", "kind", "name", "parent__name"
+    )
+    return {
+        code: f"{Area.label(level, kind, name)}, Kec. {parent}" if parent else name
+        for code, level, kind, name, parent in named
+    }
+
+
+def _other_person(pair: Pair, keys: RowKeys, scope_code: str, villages: dict[str, str]) -> str:
+    """Who the row may be, told within the uploader's scope: the name of someone registered
+    outside it stays hidden, their NIK keeps only its region digits."""
+    other = pair.other
+    if other.in_file:
+        return f"baris {keys.where(other.key)} ({other.name}, NIK {mask_nik(other.nik)})"
+    place = villages.get(other.village, other.village)
+    if _in_scope(scope_code, other.village):
+        return f"pekerja terdaftar {other.name} di {place} (NIK {mask_nik(other.nik)})"
+    return f"seseorang yang sudah terdaftar di {place} (NIK {mask_nik(other.nik)})"
 
 
 def _registry_finder(rows: pl.DataFrame, villages: list[str], n_records: int) -> DuplicateFinder:

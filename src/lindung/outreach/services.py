@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
+from lindung.accounts.masking import mask_phone  # noqa: F401  (the one phone mask)
 from lindung.accounts.scoping import area_q
 from lindung.areas.models import Area
 from lindung.core.formatting import format_date
@@ -32,20 +33,6 @@ from .models import (
 
 class AttributionError(ValueError):
     """A worker cannot be linked to an activity; the message is for the user."""
-
-
-def mask_phone(phone: str) -> str:
-    """081234567890 -> 0812*****890 for roles that do not need personal data.
-
-    The operator prefix (4 digits) stays only on full-length numbers, the last 3 digits always,
-    so at least a third of any number is hidden.
-    """
-    phone = (phone or "").strip()
-    if not phone:
-        return ""
-    tail = 3 if len(phone) >= 6 else 0
-    head = 4 if len(phone) >= 10 else 0
-    return phone[:head] + "*" * (len(phone) - head - tail) + phone[len(phone) - tail :]
 
 
 def _day_start(day: dt.date) -> dt.datetime:

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from lindung.accounts import masking
 from lindung.core.formatting import format_date
 
 from .models import Worker
-from .nik import mask_nik
 
+BIRTH_HEADER = "Tanggal lahir"
+AGE_HEADER = "Umur (tahun)"
 HEADER = [
     "NIK",
     "Nama",
     "Jenis kelamin",
-    "Tanggal lahir",
+    BIRTH_HEADER,
     "Kode desa",
     "Desa/kelurahan",
     "Kecamatan",
@@ -40,30 +44,41 @@ def safe_cell(value) -> object:
     return value
 
 
-def rows(qs: QuerySet[Worker], *, full: bool) -> Iterator[list]:
-    """One list per worker; NIK and phone masked unless `full`."""
-    for w in qs.iterator(chunk_size=2000):
-        # Raw values: the CSV writer neutralises formulas, the XLSX writer stores text cells.
-        yield [
-            v
-            for v in (
-                w.nik if full else mask_nik(w.nik),
+class ExportRows:
+    """The rows of an export with their header: roles that do not see personal data get the
+    age instead of the birth date, and NIK and phone masked (lindung.accounts.masking)."""
+
+    def __init__(self, qs: QuerySet[Worker], *, full: bool, today: dt.date | None = None):
+        self.qs = qs
+        self.full = full
+        self.today = today or timezone.localdate()
+        self.header = HEADER if full else [AGE_HEADER if h == BIRTH_HEADER else h for h in HEADER]
+
+    def __iter__(self) -> Iterator[list]:
+        full = self.full
+        for w in self.qs.iterator(chunk_size=2000):
+            # Raw values: the CSV writer neutralises formulas, the XLSX writer stores text cells.
+            yield [
+                w.nik if full else masking.mask_nik(w.nik),
                 w.name,
                 w.get_sex_display(),
-                w.birth_date.isoformat(),
+                w.birth_date.isoformat() if full else masking.age_on(w.birth_date, self.today),
                 w.village_id,
                 w.village.name,
                 w.village.parent.name if w.village.parent_id else "",
                 w.address,
-                (w.phone if full else mask_nik(w.phone)) if w.phone else "",
+                w.phone if full else masking.mask_phone(w.phone),
                 w.sector.name,
                 w.monthly_income,
                 w.poverty_desil,
                 w.priority_group,
                 format_date(w.deceased_date) if w.deceased_date else "",
                 "; ".join(f["message"] for f in w.flag_details),
-            )
-        ]
+            ]
+
+
+def rows(qs: QuerySet[Worker], *, full: bool) -> ExportRows:
+    return ExportRows(qs, full=full)
 
 
 class _Echo:
@@ -74,7 +89,7 @@ class _Echo:
 def csv_stream(data: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # BOM so that Excel opens UTF-8 names correctly
-    yield writer.writerow(HEADER)
+    yield writer.writerow(getattr(data, "header", HEADER))
     for row in data:
         yield writer.writerow(["" if v is None else safe_cell(v) for v in row])
 
@@ -89,7 +104,7 @@ def xlsx_bytes(data: Iterable[list]) -> tuple[bytes, int]:
     sheet = book.add_worksheet("Pekerja")
     bold = book.add_format({"bold": True})
     text = book.add_format({"num_format": "@"})
-    sheet.write_row(0, 0, HEADER, bold)
+    sheet.write_row(0, 0, getattr(data, "header", HEADER), bold)
     sheet.set_column(0, 0, 20, text)
     sheet.set_column(1, 1, 28)
     count = 0

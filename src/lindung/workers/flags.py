@@ -6,6 +6,8 @@ dates; other apps' codes get a fixed sentence here.
 
 from __future__ import annotations
 
+from lindung.accounts.masking import sees_full
+
 from .nik import parse_nik
 
 # Flags raised elsewhere (imports pipeline, duplicate review) and what they ask of a person.
@@ -49,3 +51,11 @@ def describe(worker) -> list[dict[str, str]]:
         )
         nik_messages = {i.code: i.message for i in result.warnings}
     return [{"code": c, "message": nik_messages.get(c) or LABELS.get(c, c)} for c in found]
+
+
+def describe_for(user, worker) -> list[dict[str, str]]:
+    """`describe` for a user: NIK sentences name the dates in the NIK, so roles that do not see
+    personal data (accounts.masking) get the fixed sentence instead."""
+    if sees_full(user):
+        return describe(worker)
+    return [{"code": c, "message": LABELS.get(c, c)} for c in codes(worker)]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.filters import FilterForm
 from lindung.core.widgets import QuickSelect
 
 from .models import Sector, Sex, Worker
@@ -153,7 +154,7 @@ class DeceasedForm(forms.Form):
         return date
 
 
-class WorkerFilterForm(forms.Form):
+class WorkerFilterForm(FilterForm):
     """Query-string filters of the worker list; every choice is limited to the user's scope."""
 
     q = forms.CharField(label=_("Cari nama / NIK"), required=False)

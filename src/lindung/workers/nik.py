@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+# The one masking policy lives in accounts; re-exported for the callers that import it here.
+from lindung.accounts.masking import mask_nik  # noqa: F401
 from lindung.core.formatting import format_date
 
 Severity = Literal["error", "warning"]
@@ -237,13 +239,6 @@ def known_region_prefix(region: str) -> bool:
     kecamatan before it was split (e.g. Lenek residents with Aikmel's 52.03.09).
     """
     return region[:5] in _known_regions()
-
-
-def mask_nik(nik: str) -> str:
-    """5203xxxxxxxx0012 -> 5203********0012, for lists shown to roles without need."""
-    if len(nik) < 8:
-        return "*" * len(nik)
-    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]
 
 
 def compose_nik(region: str, birth_date: dt.date, sex: str, serial: int) -> str:

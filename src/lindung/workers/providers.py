@@ -14,6 +14,7 @@ from lindung.tallies.models import VillageTally
 from lindung.tallies.services import area_for, in_area
 from lindung.tallies.services import total as tally_total
 
+from .flags import describe_for
 from .models import Worker
 from .selectors import needing_verification
 
@@ -65,7 +66,8 @@ def verification_worklist(user, area) -> list[dict]:
         {
             "label": w.name,
             "url": reverse("workers:detail", args=[w.pk]),
-            "detail": f"{w.village.name}: " + "; ".join(f["message"] for f in w.flag_details),
+            "detail": f"{w.village.name}: "
+            + "; ".join(f["message"] for f in describe_for(user, w)),
         }
         for w in qs.order_by(F("priority_group") + 0, "name")[:WORKLIST_ROWS]
     ]

@@ -18,9 +18,13 @@ def needing_verification(qs: QuerySet[Worker]) -> QuerySet[Worker]:
 
 def filtered_workers(user, params: dict) -> QuerySet[Worker]:
     """Workers the user may see, narrowed by the cleaned filter values in `params`."""
+    return filter_workers(scoped(Worker.objects.all(), user), user, params)
+
+
+def filter_workers(qs: QuerySet[Worker], user, params: dict) -> QuerySet[Worker]:
+    """Narrow already scoped workers by the cleaned filter values in `params`."""
     from lindung.enrollment.models import Membership
 
-    qs = scoped(Worker.objects.all(), user)
     area = params.get("wilayah")
     if area and user_covers_area(user, area):
         qs = qs.filter(area_q("village", area))

@@ -4,13 +4,13 @@ from . import views
 
 app_name = "workers"
 urlpatterns = [
-    path("", views.worker_list, name="list"),
-    path("tambah/", views.worker_create, name="create"),
-    path("ekspor.csv", views.worker_export, {"fmt": "csv"}, name="export_csv"),
-    path("ekspor.xlsx", views.worker_export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("aturan-kelayakan/", views.eligibility_rules, name="rules"),
-    path("<int:pk>/", views.worker_detail, name="detail"),
-    path("<int:pk>/ubah/", views.worker_edit, name="edit"),
-    path("<int:pk>/verifikasi/", views.worker_verify, name="verify"),
-    path("<int:pk>/meninggal/", views.worker_deceased, name="deceased"),
+    path("", views.WorkerListView.as_view(), name="list"),
+    path("tambah/", views.WorkerEditView.as_view(), name="create"),
+    path("ekspor.csv", views.WorkerExportView.as_view(), {"fmt": "csv"}, name="export_csv"),
+    path("ekspor.xlsx", views.WorkerExportView.as_view(), {"fmt": "xlsx"}, name="export_xlsx"),
+    path("aturan-kelayakan/", views.EligibilityRulesView.as_view(), name="rules"),
+    path("<int:pk>/", views.WorkerDetailView.as_view(), name="detail"),
+    path("<int:pk>/ubah/", views.WorkerEditView.as_view(), name="edit"),
+    path("<int:pk>/verifikasi/", views.WorkerVerifyView.as_view(), name="verify"),
+    path("<int:pk>/meninggal/", views.WorkerDeceasedView.as_view(), name="deceased"),
 ]

@@ -1,31 +1,36 @@
-"""Worker registry pages. Thin: scoping via accounts.scoping, rules via services."""
+"""Worker registry pages: declarations over the generic scoped views, rules in services."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from lindung.accounts.scoping import get_scoped_or_404
-from lindung.audit.models import AccessLog, log_access
-from lindung.core.actions import actions_for
-from lindung.core.paging import CachedCountPaginator as Paginator
+from lindung.accounts import masking
+from lindung.core.generic import (
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedEditView,
+    ScopedExportView,
+    ScopedListView,
+)
 from lindung.core.sorting import Sorting
 
 from . import export, services
 from .eligibility import evaluate_all
+from .flags import describe_for
 from .forms import DeceasedForm, WorkerFilterForm, WorkerForm
 from .models import EligibilityRule, Worker
-from .nik import mask_nik
-from .selectors import filtered_workers
+from .selectors import filter_workers
+from .tables import WorkerTable
 
-PAGE_SIZE = 50
 SORTING = Sorting(
     {
         "nama": ("name", "id"),
@@ -37,40 +42,24 @@ SORTING = Sorting(
 )
 
 
-def _require_editor(user) -> None:
-    if not user.can_edit:
-        raise PermissionDenied(_("Peran Anda hanya dapat melihat data."))
+class WorkerFilters:
+    """The worker list's filters, shared by the page and its downloads."""
+
+    model = Worker
+    filter_form_class = WorkerFilterForm
+
+    def get_filter_form_kwargs(self) -> dict:
+        return {"user": self.request.user}
+
+    def filter_queryset(self, qs, values):
+        return filter_workers(qs, self.request.user, values)
 
 
-def _filters(request) -> tuple[WorkerFilterForm, dict]:
-    form = WorkerFilterForm(request.GET or None, user=request.user)
-    if not form.is_bound:
-        return form, {}
-    form.is_valid()
-    # Valid filters still apply when another one is not recognised.
-    return form, dict(form.cleaned_data)
-
-
-@login_required
-def worker_list(request):
-    form, params = _filters(request)
-    qs, sort_key = SORTING.apply(filtered_workers(request.user, params), request.GET.get("urut"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    full = request.user.sees_personal_data
-    for w in page.object_list:
-        w.nik_shown = w.nik if full else mask_nik(w.nik)
-        w.phone_shown = (w.phone if full else mask_nik(w.phone)) if w.phone else ""
-    return render(
-        request,
-        "workers/list.html",
-        {
-            "page": page,
-            "filter_form": form,
-            "sort_key": sort_key,
-            "query": request.GET.urlencode(),
-            "filtered": any(v not in (None, "") for v in params.values()),
-        },
-    )
+class WorkerListView(WorkerFilters, ScopedListView):
+    template_name = "workers/list.html"
+    table_class = WorkerTable
+    sorting = SORTING
+    title = gettext_lazy("Pekerja")
 
 
 def _membership_url(membership) -> str | None:
@@ -83,159 +72,156 @@ def _membership_url(membership) -> str | None:
     return None
 
 
-@login_required
-def worker_detail(request, pk: int):
-    worker = get_scoped_or_404(
-        Worker.objects.select_related("village__parent", "sector", "verified_by", "created_by"),
-        request.user,
-        pk=pk,
+class WorkerDetailView(ScopedDetailView):
+    queryset = Worker.objects.select_related(
+        "village__parent", "sector", "verified_by", "created_by"
     )
-    full = request.user.sees_personal_data
-    memberships = list(worker.memberships.order_by("-created_at"))
-    for m in memberships:
-        m.url = _membership_url(m)
-    return render(
-        request,
-        "workers/detail.html",
-        {
-            "worker": worker,
-            "nik_shown": worker.nik if full else mask_nik(worker.nik),
-            "phone_shown": (worker.phone if full else mask_nik(worker.phone))
-            if worker.phone
-            else "",
-            "age": worker.age_on(timezone.localdate()),
-            "eligibility": evaluate_all(worker, timezone.localdate()),
-            "overrides": worker.eligibility_overrides.select_related("by"),
-            "memberships": memberships,
-            "deceased_form": DeceasedForm(),
-            "actions": actions_for("worker", worker, request.user),
-        },
-    )
+    template_name = "workers/detail.html"
+    context_object_name = "worker"
+    action_kind = "worker"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        worker, user = self.object, self.request.user
+        today = timezone.localdate()
+        memberships = list(worker.memberships.order_by("-created_at"))
+        for m in memberships:
+            m.url = _membership_url(m)
+        birth = masking.birth_for(user, worker.birth_date, today)
+        context.update(
+            nik_shown=masking.nik_for(user, worker.nik),
+            phone_shown=masking.phone_for(user, worker.phone),
+            birth_date_shown=birth if isinstance(birth, dt.date) else None,
+            age=worker.age_on(today),
+            eligibility=evaluate_all(worker, today),
+            overrides=worker.eligibility_overrides.select_related("by"),
+            memberships=memberships,
+            deceased_form=DeceasedForm(),
+            flags=describe_for(user, worker),
+        )
+        return context
 
 
-@login_required
-def worker_create(request):
-    _require_editor(request.user)
-    form = WorkerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.register_worker(form.service_data(), by=request.user)
-        except services.WorkerError as exc:
-            form.add_service_errors(exc.errors)
-        else:
+def _detail_url(worker) -> str:
+    return reverse("workers:detail", args=[worker.pk])
+
+
+class WorkerEditView(ScopedEditView):
+    """Create (no pk) or edit a worker; a concurrent edit is refused and shown."""
+
+    model = Worker
+    form_class = WorkerForm
+    template_name = "workers/form.html"
+    service_errors = (services.WorkerError,)
+    stale_errors = (services.StaleEditError,)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        if self.object is None:
+            outcome = services.register_worker(form.service_data(), by=self.request.user)
             messages.success(
-                request, _("Pekerja %(name)s tersimpan.") % {"name": outcome.worker.name}
+                self.request, _("Pekerja %(name)s tersimpan.") % {"name": outcome.worker.name}
             )
-            for warning in outcome.warnings:
-                messages.warning(request, warning)
-            return redirect("workers:detail", pk=outcome.worker.pk)
-    return render(request, "workers/form.html", {"form": form, "worker": None})
-
-
-@login_required
-def worker_edit(request, pk: int):
-    worker = get_scoped_or_404(Worker.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    form = WorkerForm(request.POST or None, instance=worker, user=request.user)
-    current = None
-    if request.method == "POST" and form.is_valid():
-        expected = form.cleaned_data.get("version") or 0
-        try:
+        else:
             outcome = services.update_worker(
-                worker, form.service_data(), expected_version=expected, by=request.user
+                self.object,
+                form.service_data(),
+                expected_version=form.cleaned_data.get("version") or 0,
+                by=self.request.user,
             )
-        except services.StaleEditError as exc:
-            current = exc.current
-            form.add_error(None, str(exc))
-            # The next save is judged against what the operator has now seen.
-            data = form.data.copy()
-            data["version"] = current.version
-            form.data = data
-        except services.WorkerError as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            messages.success(request, _("Perubahan tersimpan."))
-            for warning in outcome.warnings:
-                messages.warning(request, warning)
-            return redirect("workers:detail", pk=worker.pk)
-    return render(
-        request, "workers/form.html", {"form": form, "worker": worker, "current": current}
-    )
+            messages.success(self.request, _("Perubahan tersimpan."))
+        for warning in outcome.warnings:
+            messages.warning(self.request, warning)
+        return outcome.worker
+
+    def on_stale(self, form, exc):
+        super().on_stale(form, exc)
+        # The next save is judged against what the operator has now seen.
+        data = form.data.copy()
+        data["version"] = exc.current.version
+        form.data = data
+
+    def get_success_url(self, saved):
+        return _detail_url(saved)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(worker=self.object, current=getattr(self.stale, "current", None))
+        return context
 
 
-@login_required
-@require_POST
-def worker_verify(request, pk: int):
-    worker = get_scoped_or_404(Worker.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
-    try:
-        services.mark_verified(worker, by=request.user, expected_version=version)
-    except services.StaleEditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Data %(name)s ditandai terverifikasi.") % {"name": worker})
-    return redirect("workers:detail", pk=worker.pk)
+class WorkerVerifyView(ScopedActionView):
+    model = Worker
+    get_success_url = staticmethod(_detail_url)
 
-
-@login_required
-@require_POST
-def worker_deceased(request, pk: int):
-    worker = get_scoped_or_404(Worker.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    form = DeceasedForm(request.POST, worker=worker)
-    if form.is_valid():
+    def act(self, request, worker):
         try:
-            services.mark_deceased(worker, form.cleaned_data["deceased_date"], request.user)
-        except services.WorkerError as exc:
-            for msgs in exc.errors.values():
-                for m in msgs:
-                    messages.error(request, m)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            services.mark_verified(worker, by=request.user, expected_version=version)
+        except services.StaleEditError as exc:
+            messages.error(request, str(exc))
         else:
-            messages.success(request, _("Tanggal meninggal tercatat."))
-    elif "deceased_date" in form.errors and form.data.get("deceased_date"):
-        for m in form.errors["deceased_date"]:
-            messages.error(request, m)
-    else:
-        messages.error(request, _("Isi tanggal meninggal yang valid."))
-    return redirect("workers:detail", pk=worker.pk)
+            messages.success(request, _("Data %(name)s ditandai terverifikasi.") % {"name": worker})
 
 
-@login_required
-def worker_export(request, fmt: str):
-    _, params = _filters(request)
-    qs = filtered_workers(request.user, params).order_by("village_id", "name", "id")
-    full = request.user.sees_personal_data
-    count = qs.count()
-    log_access(
-        request.user,
-        AccessLog.Action.EXPORT,
-        f"Daftar pekerja ({fmt.upper()}) {request.GET.urlencode()}".strip(),
-        area_code=params.get("wilayah") or request.user.scope_code or "",
-        record_count=count,
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"pekerja-{stamp}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            export.csv_stream(export.rows(qs, full=full)), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        content, _count = export.xlsx_bytes(export.rows(qs, full=full))
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+class WorkerDeceasedView(ScopedActionView):
+    model = Worker
+    get_success_url = staticmethod(_detail_url)
+
+    def act(self, request, worker):
+        form = DeceasedForm(request.POST, worker=worker)
+        if form.is_valid():
+            try:
+                services.mark_deceased(worker, form.cleaned_data["deceased_date"], request.user)
+            except services.WorkerError as exc:
+                for msgs in exc.errors.values():
+                    for m in msgs:
+                        messages.error(request, m)
+            else:
+                messages.success(request, _("Tanggal meninggal tercatat."))
+        elif "deceased_date" in form.errors and form.data.get("deceased_date"):
+            for m in form.errors["deceased_date"]:
+                messages.error(request, m)
+        else:
+            messages.error(request, _("Isi tanggal meninggal yang valid."))
 
 
-@login_required
-def eligibility_rules(request):
-    rules = EligibilityRule.objects.prefetch_related("allowed_sectors").order_by(
-        "funding_type", "-effective_from"
-    )
-    return render(request, "workers/rules.html", {"rules": rules, "today": timezone.localdate()})
+class WorkerExportView(WorkerFilters, ScopedExportView):
+    filename_prefix = "pekerja"
+    log_label = "Daftar pekerja"
+    ordering = ("village_id", "name", "id")
+
+    def rows(self, qs, user):
+        return export.rows(qs, full=masking.sees_full(user))
+
+    def write(self, rows, fmt, filename):
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                export.csv_stream(rows), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            content, _count = export.xlsx_bytes(rows)
+            response = HttpResponse(
+                content,
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class EligibilityRulesView(LoginRequiredMixin, TemplateView):
+    template_name = "workers/rules.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "rules": EligibilityRule.objects.prefetch_related("allowed_sectors").order_by(
+                "funding_type", "-effective_from"
+            ),
+            "today": timezone.localdate(),
+        }

@@ -1,8 +1,10 @@
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.pagination import CursorPagination, paginate
 
+from lindung.accounts import masking
 from lindung.accounts.scoping import get_scoped_or_404, scoped
 from lindung.workers import services
 from lindung.workers.forms import WorkerForm
@@ -26,6 +28,7 @@ WORKER_EXAMPLE = {
     "name": "Baiq Nurhayati",
     "sex": "P",
     "birth_date": "1985-03-14",
+    "age": 41,
     "village_id": "52.03.07.2012",
     "address": "Dusun Lauk Rurung RT 002",
     "phone": "081234567890",
@@ -44,7 +47,10 @@ class WorkerOut(Schema):
     nik: str
     name: str
     sex: str
-    birth_date: dt.date
+    # Roles that do not see personal data get the age instead of the birth date (one masking
+    # policy: lindung.accounts.masking).
+    birth_date: dt.date | None
+    age: int | None
     village_id: str
     address: str
     phone: str
@@ -69,6 +75,14 @@ class WorkerOut(Schema):
     @staticmethod
     def resolve_phone(obj, context) -> str:
         return shown_phone(context["request"].auth, obj.phone)
+
+    @staticmethod
+    def resolve_birth_date(obj, context) -> dt.date | None:
+        return obj.birth_date if masking.sees_full(context["request"].auth) else None
+
+    @staticmethod
+    def resolve_age(obj) -> int | None:
+        return masking.age_on(obj.birth_date, timezone.localdate())
 
 
 class WorkerIn(Schema):

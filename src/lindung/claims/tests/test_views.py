@@ -10,7 +10,7 @@ from lindung.claims.models import Claim, ClaimsSettings, Heir, JkmWaitingVariant
 from lindung.claims.models import ClaimStatus as S
 from lindung.claims.models import Relationship as R
 from lindung.core import testing
-from lindung.workers.nik import compose_nik, mask_nik
+from lindung.workers.nik import compose_nik
 
 from .conftest import make_claim, make_membership
 
@@ -46,16 +46,61 @@ def detail_urls(claim):
     ]
 
 
-def test_every_detail_page_is_404_for_another_village(client, two_claims):
-    mine, theirs = two_claims
+class TestClaimPages(
+    testing.ScopedRecordTests,
+    testing.ReadOnlyRoleTests,
+    testing.MaskedPersonalDataTests,
+    testing.ListFilterTests,
+):
+    record_urls = ("/klaim/{pk}/", "/klaim/{pk}/ahli-waris/baru/")
+    record_post_urls = (
+        "/klaim/{pk}/status/",
+        "/klaim/{pk}/berkas/",
+        "/klaim/{pk}/penerima/",
+        "/klaim/{pk}/bayar/",
+        "/klaim/{pk}/ahli-waris/baru/",
+    )
+    list_url = "/klaim/"
+    edit_urls = ("/klaim/baru/", "/klaim/{pk}/ahli-waris/baru/", "/klaim/lapor-kematian/")
+    edit_post_urls = ("/klaim/{pk}/status/", "/klaim/{pk}/berkas/", "/klaim/{pk}/bayar/")
+    post_data = {"to": "ditolak", "reason": "x", "name": "Ahli", "relationship": R.JANDA}
+    masked_urls = ("/klaim/", "/klaim/{pk}/")
+    shows_phone = shows_birth_date = False
+    filter_urls = ("/klaim/", "/klaim/meninggal-tanpa-klaim/", "/klaim/rekap/")
+
+    def make_record(self, village_code):
+        worker = testing.make_worker(village_code, phone="081234567890")
+        return make_claim(make_membership(village_code, worker=worker))
+
+    def person(self, claim):
+        return claim.membership.worker
+
+    def record_label(self, claim):
+        return claim.membership.worker.name
+
+
+def test_heirs_of_another_village_are_404_and_unchanged(client, two_claims):
+    _, theirs = two_claims
     client.force_login(testing.make_user("operator_desa", testing.VILLAGE_A))
-    for method, url in detail_urls(theirs):
-        assert getattr(client, method)(url, {"to": "ditolak", "reason": "x"}).status_code == 404, (
-            url
-        )
-    assert client.get(f"/klaim/{mine.pk}/").status_code == 200
-    assert Claim.objects.get(pk=theirs.pk).status == S.DILAPORKAN
-    assert Heir.objects.filter(claim=theirs).count() == 1
+    h = theirs.heirs.first().pk
+    base = f"/klaim/{theirs.pk}/ahli-waris/{h}/"
+    assert client.get(base).status_code == 404
+    assert client.post(base, {"name": "X", "relationship": R.JANDA}).status_code == 404
+    assert client.post(base + "hapus/").status_code == 404
+    assert Heir.objects.get(pk=h).name == "Ahli"
+
+
+def test_heir_birth_date_and_nik_masked_on_claim_page(client, two_claims, users):
+    mine, _ = two_claims
+    heir = mine.heirs.first()
+    heir.birth_date = dt.date(1990, 1, 1)
+    heir.save()
+    client.force_login(users["camat"])
+    detail = client.get(f"/klaim/{mine.pk}/").content.decode()
+    assert heir.nik not in detail and "1 Jan 1990" not in detail
+    client.force_login(users["admin_kabupaten"])
+    detail = client.get(f"/klaim/{mine.pk}/").content.decode()
+    assert heir.nik in detail and "1 Jan 1990" in detail
 
 
 def test_heir_of_another_claim_is_404(client, two_claims):
@@ -66,40 +111,14 @@ def test_heir_of_another_claim_is_404(client, two_claims):
     assert client.post(f"/klaim/{mine.pk}/ahli-waris/{other}/hapus/").status_code == 404
 
 
-def test_list_shows_only_own_village_and_masks_for_camat(client, two_claims, users):
+@pytest.mark.parametrize("url", ["/klaim/", "/klaim/rekap/", "/klaim/meninggal-tanpa-klaim/"])
+def test_area_filter_outside_scope_is_dropped_with_a_warning(client, two_claims, users, url):
     mine, theirs = two_claims
     client.force_login(users["operator_desa"])
-    html = client.get("/klaim/").content.decode()
-    assert mine.membership.worker.name in html and theirs.membership.worker.name not in html
-    assert mine.membership.worker.nik in html
-    client.force_login(users["camat"])
-    html = client.get("/klaim/").content.decode()
-    assert mine.membership.worker.nik not in html
-    assert mask_nik(mine.membership.worker.nik) in html
-    detail = client.get(f"/klaim/{mine.pk}/").content.decode()
-    assert mine.membership.worker.nik not in detail
-    assert mine.heirs.first().nik not in detail
-
-
-def test_list_filter_outside_scope_is_404(client, two_claims, users):
-    client.force_login(users["operator_desa"])
-    assert client.get("/klaim/", {"wilayah": testing.VILLAGE_B}).status_code == 404
-    assert client.get("/klaim/rekap/", {"wilayah": testing.VILLAGE_B}).status_code == 404
-    assert (
-        client.get("/klaim/meninggal-tanpa-klaim/", {"wilayah": testing.VILLAGE_B}).status_code
-        == 404
-    )
-
-
-def test_read_only_roles_cannot_change(client, two_claims, users):
-    mine, _ = two_claims
-    for role in ("viewer", "camat"):
-        client.force_login(users[role])
-        assert client.get("/klaim/baru/").status_code == 403
-        assert client.post(f"/klaim/{mine.pk}/status/", {"to": "ditolak"}).status_code == 403
-        assert client.get("/klaim/lapor-kematian/").status_code == 403
-        assert client.get("/klaim/impor-kematian/").status_code == 403
-        assert client.get(f"/klaim/{mine.pk}/").status_code == 200
+    response = client.get(url, {"wilayah": testing.VILLAGE_B})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Wilayah tidak ditemukan di wilayah Anda" in body
+    assert theirs.membership.worker.name not in body
 
 
 def test_create_claim_flow(client, lotim, users):
@@ -286,6 +305,22 @@ def test_detail_renders_every_kind_of_claim(client, lotim, users, claim_type, ou
         assert "Saldo JHT" in html
 
 
-def test_bad_prefill_parameter_is_404(client, lotim, users):
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999"])
+def test_bad_prefill_parameter_gives_the_empty_form_with_a_warning(client, lotim, users, value):
     client.force_login(users["operator_desa"])
-    assert client.get("/klaim/baru/?kepesertaan=abc").status_code == 404
+    response = client.get("/klaim/baru/", {"kepesertaan": value})
+    assert response.status_code == 200 and 'class="msg warning"' in response.content.decode()
+
+
+def test_read_only_roles_cannot_delete_or_edit_an_heir(client, two_claims, users):
+    mine, _ = two_claims
+    heir = mine.heirs.first()
+    for role in ("camat", "viewer"):
+        client.force_login(users[role])
+        response = client.post(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/hapus/")
+        assert response.status_code == 403 and "hanya dapat melihat" in response.content.decode()
+        assert client.get(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/").status_code == 403
+    assert Heir.objects.filter(pk=heir.pk).exists()
+    client.force_login(users["operator_desa"])
+    response = client.post(f"/klaim/{mine.pk}/ahli-waris/{heir.pk}/hapus/")
+    assert response.status_code == 302 and not Heir.objects.filter(pk=heir.pk).exists()
