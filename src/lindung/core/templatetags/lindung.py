@@ -63,4 +63,5 @@ def lebar(percent) -> str:
         return "w0"
     if value != value:  # NaN
         return "w0"
-    return f"w{int(min(max(round(value / 5) * 5, 0), 100))}"
+    value = min(max(value, 0.0), 100.0)  # also infinities
+    return f"w{int(round(value / 5) * 5)}"

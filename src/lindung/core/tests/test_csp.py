@@ -140,7 +140,8 @@ def test_progress_width_is_always_one_of_the_css_classes(value):
 
 
 def test_progress_width_rounds_to_the_nearest_step_and_clamps():
-    assert [_lebar(v) for v in (0, 2.4, 2.6, 37, 99, 100, 250, -3, "57.5", "x")] == [
+    values = (0, 2.4, 2.6, 37, 99, 100, 250, -3, "57.5", "x", float("inf"), float("-inf"))
+    assert [_lebar(v) for v in values] == [
         "w0",
         "w0",
         "w5",
@@ -150,6 +151,8 @@ def test_progress_width_rounds_to_the_nearest_step_and_clamps():
         "w100",
         "w0",
         "w60",
+        "w0",
+        "w100",
         "w0",
     ]
     css = (Path(__file__).resolve().parents[1] / "static/lindung/app.css").read_text()
