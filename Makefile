@@ -35,11 +35,16 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
 	  else echo "Pasang Java: sudo apt-get install default-jre-headless"; exit 1; fi; }
 
-# Two processes: everything that runs inside a rolled-back transaction, then the tests that
-# commit for real (browser, backup, concurrency), which need the reference data restored.
+# Two phases: everything that runs inside a rolled-back transaction, then the tests that commit
+# for real (browser, backup, concurrency), which need the reference data restored. Each phase is
+# spread over TEST_WORKERS pytest-xdist processes (auto = one per core), each with its own test
+# database, cache, media folder and live-server port; TEST_WORKERS=0 runs in this process.
+# Not --dist loadscope/loadgroup: schemathesis's API tests share one node id, and those modes
+# would run only one of them.
+TEST_WORKERS ?= auto
 test: $(STAMP) chromium java
-	LINDUNG_TESTS=other $(BIN)/pytest
-	LINDUNG_TESTS=transactional $(BIN)/pytest
+	LINDUNG_TESTS=other $(BIN)/pytest -n $(TEST_WORKERS)
+	LINDUNG_TESTS=transactional $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,8 +1,9 @@
-"""Lindung settings, driven by environment variables (see README)."""
+"""Lindung settings, driven by environment variables: every one is listed, with its default and
+meaning, in docs/settings.md (a test keeps that table and the code in step). Tests run with
+`lindung.settings_test`, which imports this module and changes only what tests need."""
 
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,9 +18,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-insecure-key-set-SECRET_KEY-in-production" if DEBUG or TESTING else ""
+    "dev-insecure-key-set-SECRET_KEY-in-production" if DEBUG else ""
 )
 if not SECRET_KEY:
     # Refuse to run production without a real key instead of using a guessable default.
@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lindung.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,11 +186,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     # Production sits behind a TLS-terminating proxy (see docs/deploy.md); set these to 0 only
     # for loopback load tests.
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -226,15 +227,24 @@ LINDUNG_READER_MEMORY_MB = int(os.environ.get("LINDUNG_READER_MEMORY_MB", 4096))
 # Uploaded lists and generated reports hold personal data: `lindung nightly` deletes the files
 # of finished jobs this many days after their last change (the job records stay).
 LINDUNG_FILE_RETENTION_DAYS = int(os.environ.get("LINDUNG_FILE_RETENTION_DAYS", 30))
+# Largest outreach activity photo accepted (lindung.outreach.conf), before it is re-encoded.
+LINDUNG_OUTREACH_PHOTO_MAX_BYTES = int(
+    os.environ.get("LINDUNG_OUTREACH_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+)
+# A stale worklist/home figure is served at once and recounted in a background thread
+# (lindung.core.figures); off = recount within the request (tests, to read their own writes).
+LINDUNG_FIGURES_BACKGROUND = env_bool("LINDUNG_FIGURES_BACKGROUND", True)
+# Test switches of the allocation scenarios (lindung.funding.scenarios): run the optimiser within
+# the request instead of the job queue, and let its errors propagate instead of being recorded.
+LINDUNG_FUNDING_SYNC = False
+LINDUNG_FUNDING_RAISE = False
 # Background jobs (imports, reports, scenarios): empty = database queue for a running
 # `lindung run_jobs`, else a web thread; e.g. redis://127.0.0.1:6379/0 = Redis lists consumed by
 # `lindung run_jobs` (docs/deploy.md section 4).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # Cached worklist and home-page figures (lindung.core.figures), shared by all server processes:
-# Redis when configured, else files under var/cache; tests keep them in memory.
-if TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-elif REDIS_URL and importlib.util.find_spec("redis"):
+# Redis when configured, else files under var/cache (tests keep them in memory).
+if REDIS_URL and importlib.util.find_spec("redis"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }

@@ -279,3 +279,16 @@ class ListFilterTests:
                 response = client.get(url, {name: "99999999999999999999"})
                 assert response.status_code == 200
                 assert 'class="msg warning"' in response.content.decode(), (url, name)
+
+
+def watch_csp(page) -> list[str]:
+    """Chromium reports each refusal on the console ("...violates the following Content
+    Security Policy directive..."); collect them while the page is used."""
+    refused: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return refused

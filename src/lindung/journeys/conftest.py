@@ -37,6 +37,8 @@ class Journey:
         self.steps = 0
         self._goto = page.goto
         page.goto = self._refuse  # after login a person only clicks
+        # Every step also proves the Content-Security-Policy refused nothing on the way.
+        self.csp_refused = testing.watch_csp(page)
 
     @property
     def phone(self) -> bool:
@@ -58,6 +60,7 @@ class Journey:
         self.steps += 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         self.page.screenshot(path=self.folder / f"{self.steps:02d}-{slug}.png", full_page=True)
+        assert self.csp_refused == [], "\n".join(self.csp_refused[:10])
 
     def menu(self, group: str | None, item: str) -> None:
         """Open a menu entry the way a person does: the phone's Menu button, the group, the item."""

@@ -18,6 +18,7 @@ from django.db import connection
 from lindung.accounts.models import User
 
 from .crawl import crawl
+from .test_csp import inline_code
 
 FIRST_ID = 20_001
 ROLES = ["admin", "bpjs", "camat.selong", "desa.danggentimur", "pengamat"]
@@ -119,6 +120,8 @@ def test_no_value_is_localised_and_no_internal_note_on_any_page(client, world, u
     notes = [f"{p.url}: «{m.group(0)}»" for p in pages for m in INTERNAL_NOTES.finditer(p.text)]
     assert grouped == [], "\n".join(grouped[:40])
     assert notes == [], "\n".join(notes[:60])
+    inline = [f"{p.url}: {found}" for p in html for found in inline_code(p)]
+    assert inline == [], "\n".join(inline[:40])  # the Content-Security-Policy would block it
 
 
 def test_problem_detectors_catch_the_reported_cases():

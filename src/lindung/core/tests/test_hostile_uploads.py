@@ -167,7 +167,7 @@ def _env(tmp_path) -> dict[str, str]:
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "lindung.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'untouched.sqlite3'}",
-        "LINDUNG_VAR_DIR": str(tmp_path),
+        "LINDUNG_HOME": str(tmp_path),
     }
 
 

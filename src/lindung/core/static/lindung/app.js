@@ -47,4 +47,28 @@
       });
     });
   });
+  // No inline handlers or styles (Content-Security-Policy): pages mark elements with data-
+  // attributes and this file gives them their behaviour and colour.
+  // A filter that applies itself: <select data-autosubmit> submits its form on change.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches && target.matches("[data-autosubmit]") && target.form) target.form.submit();
+    // "Select all": <input type="checkbox" data-check-all="NAME"> ticks every box named NAME.
+    if (target.matches && target.matches("[data-check-all]")) {
+      var name = target.getAttribute("data-check-all");
+      (target.form || document).querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === name) box.checked = target.checked;
+      });
+    }
+  });
+  // Colours that come from data (coverage bands): only a #rgb/#rrggbb value is applied.
+  var HEX = /^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/;
+  document.querySelectorAll("[data-colour]").forEach(function (el) {
+    var colour = el.getAttribute("data-colour");
+    if (HEX.test(colour)) el.style.backgroundColor = colour;
+  });
+  document.querySelectorAll("[data-border-colour]").forEach(function (el) {
+    var colour = el.getAttribute("data-border-colour");
+    if (HEX.test(colour)) el.style.borderLeftColor = colour;
+  });
 })();
