@@ -144,11 +144,15 @@ class RegencyCandidates:
 
     def _by_nik_prefix(self, prefixes: list[str]):
         if connection.vendor == "postgresql":
-            # One hashed scan, whatever the number of prefixes (~30 ms at 100k workers); an
-            # OR of 500 NIK ranges took PostgreSQL 1-6 s at 100k workers.
+            # One index range per prefix, joined from an array: the cost follows the file,
+            # not the registry. An OR of 500 NIK ranges took PostgreSQL 1-6 s at 100k
+            # workers; `left(nik, 12) = ANY(...)` scans the whole table on every import.
             table = connection.ops.quote_name(Worker._meta.db_table)
-            columns = ", ".join(connection.ops.quote_name(f) for f in self.FIELDS)
-            sql = f"SELECT {columns} FROM {table} WHERE left(nik, {NIK_PREFIX}) = ANY(%s)"
+            columns = ", ".join("w." + connection.ops.quote_name(f) for f in self.FIELDS)
+            sql = (
+                f"SELECT {columns} FROM unnest(%s::text[]) AS q(p) JOIN {table} w"
+                " ON w.nik >= q.p AND w.nik < q.p || ':'"
+            )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [prefixes])
                 yield from cursor.fetchall()
