@@ -108,6 +108,9 @@ class DuplicateFinder:
 # the last word of the normalised name. One typo anywhere leaves one of them standing.
 NIK_PREFIX = 12
 QUERY_BATCH = 500
+# Above this many distinct birth dates in a file (about a 3,500-row file) the birth date + name
+# rules are not read from the registry at import time; the NIK rule still is.
+BIRTH_DATES_READ_MAX = 3000
 
 
 def _keys(record: dict) -> list[tuple]:
@@ -132,6 +135,7 @@ class RegencyCandidates:
         self.finder = finder
         self.regency_prefix = regency_code + "."
         self.by_key: dict[tuple, list[Candidate]] = defaultdict(list)
+        self.birth_rule_skipped = False
 
     FIELDS = ("id", "nik", "name", "birth_date", "village_id", "sex")
 
@@ -172,6 +176,12 @@ class RegencyCandidates:
         )
         seen: set[int] = set()
         self._add(self._by_nik_prefix(prefixes), wanted, seen)
+        if len(births) > BIRTH_DATES_READ_MAX:
+            # A large file covers most birth dates, and this read would bring the whole
+            # registry into Python (98k-155k rows more than the registry at 100k-row files);
+            # its respelled cross-village people are left to the nightly regency run.
+            self.birth_rule_skipped = True
+            return
         for start in range(0, len(births), QUERY_BATCH):
             rows = self._registry().filter(birth_date__in=births[start : start + QUERY_BATCH])
             self._add(rows.iterator(chunk_size=5000), wanted, seen)

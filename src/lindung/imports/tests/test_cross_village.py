@@ -157,3 +157,20 @@ def test_one_typo_anywhere_leaves_a_shared_blocking_key(first, last, day, serial
     }
     b = model.prepare({"unique_id": 2, "birth_date": day, **other})
     assert set(_keys(a)) & set(_keys(b))
+
+
+def test_a_large_file_leaves_the_birth_date_rules_to_the_nightly_run(monkeypatch):
+    from lindung.imports import dedup
+
+    nik = compose_nik(testing.KECAMATAN_B, BORN, "L", 12)
+    registered = _register(nik=nik, name="Lalu Muhammad Sahnun")
+    region_typo = nik[:2] + ("1" if nik[2] != "1" else "2") + nik[3:]  # only birth + name meet
+    row = (1, region_typo, "Lalu Muhammad Sahnun", BORN, testing.VILLAGE_A, "L")
+    assert [p.other.key for p in regency_pairs([row], testing.REGENCY, 100_000)] == [registered.pk]
+    monkeypatch.setattr(dedup, "BIRTH_DATES_READ_MAX", 0)
+    assert regency_pairs([row], testing.REGENCY, 100_000) == []
+    # The NIK rule still runs for a large file.
+    serial_swap = (1, _swap(nik, 13), "L. Moh. Sahnun", BORN, testing.VILLAGE_A, "L")
+    assert [p.other.key for p in regency_pairs([serial_swap], testing.REGENCY, 100_000)] == [
+        registered.pk
+    ]
