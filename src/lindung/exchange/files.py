@@ -7,6 +7,10 @@ In CSV, identifier columns (NIK, village code, phone, KPJ) are written as ="5203
 Excel keeps them as text instead of turning 16 digits into 5.2E+15 or dropping a leading 0;
 our own readers take the wrapper off again. Reading goes through core.spreadsheet
 (CSV/XLSX/XLS/ODS) and returns rows with their sheet row numbers.
+
+These writers stay apart from lindung.core.export on purpose: OpenSID and BPJS read these
+files, so their bytes are fixed by those systems (no quoting of every text, phone numbers
+without an apostrophe, ="..." identifiers), and the exchange tests pin them.
 """
 
 from __future__ import annotations
