@@ -50,12 +50,14 @@ def _expected(value) -> str:
 @settings(max_examples=200)
 @given(rows, st.sampled_from([",", ";"]))
 def test_no_csv_cell_starts_a_formula(data, delimiter):
-    for row in _read(export.csv_bytes(["a"], data, delimiter), delimiter)[1:]:
-        for cell in row:
-            # A negative number is a number, not text: the one plain cell that starts with -.
-            if cell.lstrip("-").isdigit():
-                continue
-            assert not cell.startswith(export.FORMULA_START), cell
+    parsed = _read(export.csv_bytes(["a"], data, delimiter), delimiter)[1:]
+    for row, values in zip(parsed, data, strict=True):
+        for cell, value in zip(row, values, strict=True):
+            # Only a real number (e.g. -5) may start with -: it is a number, not text.
+            if isinstance(value, int) and not isinstance(value, bool):
+                assert cell == str(value)
+            else:
+                assert not cell.startswith(export.FORMULA_START), cell
 
 
 @settings(max_examples=200)
