@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +13,7 @@ from lindung.audit.models import AccessLog, log_access
 from lindung.workers.models import Worker
 from lindung.workers.nik import clean_nik
 
+from . import export
 from .personal_data import anonymise, collect
 
 CONFIRM_WORD = "ANONIMKAN"
@@ -49,11 +50,11 @@ def person_export(request, worker_id: int):
         area_code=worker.village_id,
         record_count=sum(len(rows) for rows in payload["data"].values()),
     )
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=1), content_type="application/json"
+    return export.attachment(
+        json.dumps(payload, ensure_ascii=False, indent=1),
+        "application/json",
+        f"data-pribadi-{worker.pk}.json",
     )
-    response["Content-Disposition"] = f'attachment; filename="data-pribadi-{worker.pk}.json"'
-    return response
 
 
 @login_required

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.export import XLSX_TYPE, xlsx_bytes, xlsx_response
 from lindung.core.formatting import format_date, format_month
 
 from . import dashboard as dash
 from . import svgcharts
-from .exports import XLSX_TYPE, pdf_bytes, xlsx_bytes, xlsx_response
+from .exports import pdf_bytes
 from .indicators import Indicator
 from .league import league_rows, league_table
 from .letterhead import letterhead_context

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -20,6 +20,8 @@ from lindung.accounts.scoping import scoped, user_covers_area
 from lindung.areas.models import Area, AreaLevel
 from lindung.areas.services import breadcrumbs_for, home_area_for
 from lindung.audit.models import AccessLog, log_access
+from lindung.core.export import attachment as _attachment
+from lindung.core.export import table_response
 from lindung.core.figures import cached
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.enrollment.models import FundingType, MembershipStatus
@@ -29,7 +31,7 @@ from lindung.workers.nik import mask_nik
 from . import dashboard as dash
 from . import reportjobs, reports
 from .bpjs_import import import_bpjs_counts
-from .exports import pdf_response, table_response
+from .exports import pdf_response
 from .forms import InnovationForm, PolicyForm, TargetForm, UploadForm
 from .league import METRICS, league_rows, league_table
 from .letterhead import letterhead_context
@@ -558,12 +560,6 @@ def _report(request, area: Area, kind: str, fmt: str, period: dt.date):
             "query": request.GET.urlencode(),
         },
     )
-
-
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _report_job(request, pk: int) -> ReportJob:

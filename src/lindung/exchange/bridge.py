@@ -27,7 +27,8 @@ class BridgeError(ValueError):
 
 
 def _csv(rows: list[list[str]]) -> bytes:
-    # Plain CSV (no formula prefix): this file only travels to our own pipeline.
+    # Plain CSV (no formula prefix, not core.export): this file only feeds our own import
+    # pipeline, which must read the values exactly as given.
     import csv
     import io
 

@@ -7,6 +7,11 @@ In CSV, identifier columns (NIK, village code, phone, KPJ) are written as ="5203
 Excel keeps them as text instead of turning 16 digits into 5.2E+15 or dropping a leading 0;
 our own readers take the wrapper off again. Reading goes through core.spreadsheet
 (CSV/XLSX/XLS/ODS) and returns rows with their sheet row numbers.
+
+These writers stay apart from lindung.core.export on purpose: OpenSID and BPJS read these
+files, so their bytes are fixed by those systems (no quoting of every text, phone numbers
+without an apostrophe, ="..." identifiers), and the exchange tests pin them. They share only
+the formula characters and the workbook options, which leave those bytes as they were.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ import hashlib
 import io
 import re
 
+from lindung.core.export import FORMULA_START as DANGEROUS
+from lindung.core.export import new_workbook
 from lindung.core.spreadsheet import SpreadsheetError, read_rows
 
 from .htmltable import looks_like_html, read_html_rows
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 # Digits with the separators people type in phone numbers: cannot be a harmful formula.
 NUMBER_LIKE = re.compile(r"\+?[0-9][0-9 ().-]*")
 _EXCEL_TEXT = re.compile(r'="([^"]*)"')
@@ -67,12 +73,8 @@ def to_csv(header: list[str], rows, text_columns: set[int] = frozenset()) -> byt
 
 
 def to_xlsx(header: list[str], rows, sheet: str = "Data", text_columns: set[int] = frozenset()):
-    import xlsxwriter
-
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = new_workbook(buf)
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True})
     text = book.add_format({"num_format": "@"})

@@ -133,6 +133,7 @@ def xlsform(user) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
+    # Its own writer, not core.export: KoboToolbox reads this form with fixed sheet layouts.
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False})
     for name, rows in xlsform_sheets(user).items():
         ws = book.add_worksheet(name)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lindung.accounts.scoping import get_scoped_or_404, scoped
 from lindung.areas.models import Area, AreaLevel
 from lindung.audit.models import AccessLog, log_access
+from lindung.core import export
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.workers.nik import mask_nik
 
@@ -40,9 +41,8 @@ def _nik_shower(user):
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    # Only the response goes through core.export: the file itself keeps the exchange layout.
+    return export.attachment(content, content_type, filename)
 
 
 def _export_areas(user):

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped
 from lindung.audit.models import AccessLog, log_access
+from lindung.core import export
 from lindung.core.charts import Chart, Series
 from lindung.enrollment.models import FundingType, Membership
 from lindung.workers.nik import mask_nik
 
-from . import cuts, exports, renewal, scenarios, services
+from . import cuts, renewal, scenarios, services
 from .forms import CommitForm, FundingSourceForm, RenewalForm, ScenarioForm, manageable_choices
 from .models import (
     LIVE_STATUSES,
@@ -152,7 +153,7 @@ def source_export(request):
         ]  # fmt: skip
         for s in qs.iterator()
     )
-    return exports.respond(_fmt(request), "sumber-dana", header, rows, "Sumber dana")
+    return export.table_response(_fmt(request), "sumber-dana", "Sumber dana", header, rows)
 
 
 @login_required
@@ -361,7 +362,7 @@ def commitment_export(request, pk: int):
         ]  # fmt: skip
         for c in qs.iterator()
     )
-    return exports.respond(_fmt(request), f"komitmen-{src.pk}", header, rows, "Komitmen")
+    return export.table_response(_fmt(request), f"komitmen-{src.pk}", "Komitmen", header, rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,7 +432,9 @@ def renewal_export(request):
         ]  # fmt: skip
         for m in qs.iterator()
     )
-    return exports.respond(_fmt(request), f"perlu-diperpanjang-{year}", header, rows, "Perpanjang")
+    return export.table_response(
+        _fmt(request), f"perlu-diperpanjang-{year}", "Perpanjang", header, rows
+    )
 
 
 @login_required
@@ -653,7 +656,7 @@ def scenario_export(request, pk: int):
         ]  # fmt: skip
         for c in qs.order_by("-weight", "id").iterator()
     )
-    return exports.respond(_fmt(request), f"skenario-{sc.pk}", header, rows, "Skenario")
+    return export.table_response(_fmt(request), f"skenario-{sc.pk}", "Skenario", header, rows)
 
 
 @login_required

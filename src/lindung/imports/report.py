@@ -3,25 +3,17 @@ blank template with a text-formatted NIK column and drop-down lists."""
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
-import xlsxwriter
-
 from lindung.areas.models import Area, AreaLevel
+from lindung.core import export
 from lindung.workers.models import Sector
 
 from .readers import Table
 from .sheets import Workbook
 
 PROBLEM_HEADER = "Masalah impor"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in cells we write back."""
-    return "'" + text if text and text.startswith(FORMULA_START) else text
 
 
 def problem_text(problems: list[dict]) -> str:
@@ -59,20 +51,18 @@ def error_report(
     stem = Path(original_name).stem
     if tables[0].kind == "csv":
         table = tables[0]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=table.delimiter)
         rows = {row: found for (_sheet, row), found in by_row.items()}
-        for cells, extra in _rows_out(table, rows):
-            writer.writerow([_safe(c) for c in cells] + [_safe(extra)])
-        content = buffer.getvalue().encode("utf-8-sig")
-        return content, f"{stem}-laporan-masalah.csv", "text/csv; charset=utf-8"
+        # The operator's own separator, so the sheet opens as they know it.
+        lines = [[*cells, extra] for cells, extra in _rows_out(table, rows)]
+        content = export.csv_bytes(None, lines, table.delimiter)
+        return content, f"{stem}-laporan-masalah.csv", export.CSV_TYPE
     output = io.BytesIO()
-    book_out = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    book_out = export.new_workbook(output)
     bad = book_out.add_format({"bg_color": "#fde2e1", "text_wrap": False})
     text = book_out.add_format({"num_format": "@"})
     used: set[str] = set()
     for table in tables:
-        sheet = book_out.add_worksheet(_sheet_title(table.sheet_name, used))
+        sheet = book_out.add_worksheet(export.sheet_title(table.sheet_name, used))
         rows = {row: found for (name, row), found in by_row.items() if name == table.sheet_name}
         width = max(len(table.headers), table.frame.width - 1)
         for r_index, (cells, extra) in enumerate(_rows_out(table, rows)):
@@ -83,25 +73,7 @@ def error_report(
                 sheet.write_string(r_index, len(cells), extra, fmt)
         sheet.set_column(width, width, 80)
     book_out.close()
-    return (
-        output.getvalue(),
-        f"{stem}-laporan-masalah.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-_BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
-def _sheet_title(name: str, used: set[str]) -> str:
-    """The sheet's own name where Excel allows it (31 characters, no []:*?/\\, unique)."""
-    title = (name or "Data").translate(_BAD_TITLE).strip("'")[:31] or "Data"
-    candidate, number = title, 2
-    while candidate.lower() in used:
-        suffix = f" ({number})"
-        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
-    used.add(candidate.lower())
-    return candidate
+    return output.getvalue(), f"{stem}-laporan-masalah.xlsx", export.XLSX_TYPE
 
 
 TEMPLATE_HEADERS = [
@@ -124,7 +96,7 @@ def template_workbook(scope_code: str, regency_code: str) -> bytes:
     kecamatan = sorted({k for _v, k in villages if k})
     sectors = list(Sector.objects.filter(is_active=True).values_list("name", flat=True))
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = export.new_workbook(output)
     sheet = book.add_worksheet("Data pekerja")
     lists = book.add_worksheet("Daftar")
     head = book.add_format({"bold": True, "bg_color": "#e6f2ef", "border": 1})

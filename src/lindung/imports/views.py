@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.scoping import get_scoped_or_404, scoped
+from lindung.core import export
 
 from . import jobs, preview
 from .forms import DecisionForm, MappingForm, UploadForm
@@ -157,20 +158,14 @@ def report(request, pk: int):
     except (FileProblem, OSError) as exc:
         raise Http404("Berkas asli tidak dapat dibaca lagi.") from exc
     content, filename, content_type = error_report(book, result, job.original_name)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export.attachment(content, content_type, filename)
 
 
 @login_required
 def template(request):
     _editor(request)
     content = template_workbook(request.user.scope_code or "", settings.LINDUNG_REGENCY_CODE)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="templat-daftar-pekerja.xlsx"'
-    return response
+    return export.attachment(content, export.XLSX_TYPE, "templat-daftar-pekerja.xlsx")
 
 
 @login_required

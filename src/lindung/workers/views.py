@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -194,24 +193,11 @@ class WorkerDeceasedView(ScopedActionView):
 class WorkerExportView(WorkerFilters, ScopedExportView):
     filename_prefix = "pekerja"
     log_label = "Daftar pekerja"
+    sheet_title = "Pekerja"
     ordering = ("village_id", "name", "id")
 
     def rows(self, qs, user):
         return export.rows(qs, full=masking.sees_full(user))
-
-    def write(self, rows, fmt, filename):
-        if fmt == "csv":
-            response = StreamingHttpResponse(
-                export.csv_stream(rows), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            content, _count = export.xlsx_bytes(rows)
-            response = HttpResponse(
-                content,
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
 
 
 class EligibilityRulesView(LoginRequiredMixin, TemplateView):

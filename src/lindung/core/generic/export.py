@@ -1,33 +1,59 @@
 """Downloads of a list: the same scope and filter form as the page, every download logged.
 
-The page declares `rows(qs, user)` (the records as lists of values, masked for the user by
-`accounts.masking`) and `write(rows, fmt, filename)` (the app's export writer returning the
-response). This class only scopes, filters, counts and logs."""
+The page declares `rows(qs, user)`: the records as lists of values, masked for the user by
+`accounts.masking`, with their column titles in `.header`. `lindung.core.export` writes them
+(override `write(rows, fmt, filename)` for another layout). A CSV takes `,` as separator, or
+`;` with `?pemisah=titikkoma` («CSV untuk Excel»: Indonesian Excel splits on `;`).
+This class only scopes, filters, counts and logs."""
 
 from __future__ import annotations
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from lindung.audit.models import AccessLog, log_access
+from lindung.core import export
+from lindung.core.filters import FilterForm
 
 from .base import ScopedMixin
 from .list import FilteredMixin
+
+
+class ExportOptionsForm(FilterForm):
+    """How a download is written (not what it holds): the CSV separator."""
+
+    pemisah = forms.ChoiceField(
+        label=_("Pemisah CSV"),
+        choices=[("koma", _("Koma (,)")), ("titikkoma", _("Titik koma (;) untuk Excel"))],
+        required=False,
+        initial="koma",
+    )
 
 
 class ScopedExportView(FilteredMixin, ScopedMixin, View):
     formats: tuple[str, ...] = ("csv", "xlsx")
     filename_prefix = "data"
     log_label = ""  # what the access log says was downloaded, e.g. "Daftar pekerja"
+    sheet_title = "Data"
     ordering: tuple[str, ...] = ()
+    delimiter = ","
 
     def rows(self, qs: QuerySet, user):
         raise NotImplementedError
 
     def write(self, rows, fmt: str, filename: str) -> HttpResponse:
-        raise NotImplementedError
+        if fmt == "xlsx":
+            # constant_memory: a long list is written row by row, not held in memory.
+            content = export.xlsx_bytes(
+                [(self.sheet_title, rows.header, rows)], constant_memory=True
+            )
+            return export.attachment(content, export.XLSX_TYPE, filename)
+        stream = export.csv_stream(rows.header, rows, self.delimiter)
+        return export.attachment(stream, export.CSV_TYPE, filename)
 
     def log_area(self, values: dict) -> str:
         return values.get("wilayah") or self.request.user.scope_code or ""
@@ -35,6 +61,7 @@ class ScopedExportView(FilteredMixin, ScopedMixin, View):
     def get(self, request, fmt: str, *args, **kwargs):
         if fmt not in self.formats:
             raise Http404
+        self.delimiter = export.separator(ExportOptionsForm(request.GET).values["pemisah"])
         qs = self.filtered_queryset()
         if self.ordering:
             qs = qs.order_by(*self.ordering)

@@ -125,7 +125,7 @@ def test_people_export_logs_access_masks_and_neutralises_formulas(client, users,
     url = reverse("coverage:people", args=[A])
     r = get(client, users["viewer"], url, format="csv")
     assert r.status_code == 200
-    body = r.content.decode("utf-8-sig")
+    body = r.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][0] == "nik" and len(rows) == 3
     names = {row[1] for row in rows[1:]}
@@ -146,7 +146,7 @@ def test_people_export_logs_access_masks_and_neutralises_formulas(client, users,
 def test_area_exports(client, users, data):
     admin = users["admin_kabupaten"]
     r = get(client, admin, reverse("coverage:export", args=[REG, "wilayah", "csv"]))
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(r.getvalue().decode("utf-8-sig"))))
     assert rows[1][0] == REG and len(rows) == 1 + 1 + 21
     assert sum(int(row[3]) for row in rows[2:]) == int(rows[1][3]) == 4
     r = get(client, admin, reverse("coverage:export", args=[REG, "nope", "csv"]))
@@ -184,7 +184,7 @@ def test_league_ties_and_villages_without_denominator(client, users, lotim):
     r = get(client, users["viewer"], reverse("coverage:certificate", args=[REG]))
     assert r.status_code == 403
     r = get(client, admin, reverse("coverage:league", args=[REG]), urut="persen", format="csv")
-    body = r.content.decode("utf-8-sig")
+    body = r.getvalue().decode("utf-8-sig")
     assert "belum ada penyebut" in body and body.count("\n") == 1 + 254
 
 

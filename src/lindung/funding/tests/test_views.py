@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from lindung.audit.models import AccessLog
 from lindung.core import testing
-from lindung.funding import exports, services
+from lindung.funding import services
 from lindung.funding.models import Commitment, FundingSource, Scenario
 
 from .conftest import member, source
@@ -127,14 +127,6 @@ def test_exports_scoped_logged_and_formula_safe(client, users, data):
     assert all(c.data_type != "f" for c in cells)
     src_csv = b"".join(c.get(reverse("funding:source_export")).streaming_content).decode()
     assert "DD Danggen Timur" in src_csv and "DD Tanjung Luar" not in src_csv
-
-
-def test_safe_cell():
-    assert exports.safe_cell("=1+1") == "'=1+1"
-    assert exports.safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert exports.safe_cell("-5") == "'-5"
-    assert exports.safe_cell(-5) == -5
-    assert exports.safe_cell("Amaq") == "Amaq"
 
 
 def test_renewal_pages(client, users, data):

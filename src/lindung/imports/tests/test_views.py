@@ -46,7 +46,7 @@ def test_upload_preview_commit_flow(client, users, django_capture_on_commit_call
     report = client.get(reverse("imports:report", args=[job.pk]))
     text = report.content.decode("utf-8-sig")
     assert "Masalah impor" in text.splitlines()[0]
-    assert "[name_missing]" in text.splitlines()[2] and text.splitlines()[1].endswith(";")
+    assert "[name_missing]" in text.splitlines()[2] and text.splitlines()[1].endswith(';""')
 
 
 def test_xlsx_error_report_keeps_the_sheet_and_adds_a_column(

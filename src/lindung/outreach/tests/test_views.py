@@ -133,15 +133,6 @@ def test_xlsx_export_is_formula_safe(client, users, team_a):
     assert book["Per kecamatan"].max_row == 22  # header + 21 kecamatan
 
 
-def test_safe_cell():
-    from lindung.outreach.exports import safe_cell
-
-    for bad in ("=1+1", "+62", "-5", "@SUM(A1)", "\tx"):
-        assert safe_cell(bad).startswith("'")
-    assert safe_cell("Danggen Timur") == "Danggen Timur"
-    assert safe_cell(-5) == -5  # real numbers stay numbers
-
-
 @pytest.mark.parametrize("role", ["camat", "viewer"])
 def test_read_only_roles_cannot_change_anything(client, users, team_a, activity_a, role):
     login(client, users[role])

@@ -56,3 +56,21 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     page.screenshot(path=screenshot_dir / "workers-list.png", full_page=True)
     worker.refresh_from_db()
     assert worker.verification_flags == [] and worker.verified_by == petugas
+
+
+def test_csv_for_excel_download_uses_semicolons(page, browser_login, live_server):
+    testing.load_lombok_timur()
+    testing.default_sector()
+    testing.make_worker(testing.VILLAGE_A, name="Inaq Sari", address="Dusun Lauq, RT 02; RW 01")
+    testing.make_worker(testing.VILLAGE_A, name="Amaq Udin")
+    browser_login(testing.make_user("admin_kabupaten", testing.REGENCY))
+    page.goto("/pekerja/?q=Sari")
+    with page.expect_download() as info:
+        page.click("text=CSV untuk Excel")
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = download.path().read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    # Semicolon-separated, the list's filter kept, the text with , and ; one quoted cell.
+    assert lines[0].startswith('"NIK";"Nama";') and len(lines) == 2
+    assert '"Inaq Sari"' in lines[1] and ';"Dusun Lauq, RT 02; RW 01";' in lines[1]

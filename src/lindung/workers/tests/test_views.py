@@ -375,3 +375,20 @@ def test_export_with_bad_filters_is_the_unfiltered_scoped_list(client, users, pa
     assert response.status_code == 200
     names = [row[1] for row in _export_rows(response, "csv")[1:]]
     assert "Amaq Other" not in names
+
+
+@pytest.mark.parametrize(
+    "value,separator", [("titikkoma", ";"), ("koma", ","), ("tab", ","), ("x" * 5000, ",")]
+)
+def test_export_separator_is_a_validated_parameter(client, users, pair, value, separator):
+    login(client, users["operator_desa"])
+    response = client.get("/pekerja/ekspor.csv", {"pemisah": value})
+    assert response.status_code == 200
+    header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header.startswith(f'"NIK"{separator}"Nama"{separator}')
+
+
+def test_list_offers_csv_for_excel_with_the_filters(client, users, pair):
+    login(client, users["operator_desa"])
+    body = client.get("/pekerja/", {"q": "Inaq"}).content.decode()
+    assert "/pekerja/ekspor.csv?q=Inaq&amp;pemisah=titikkoma" in body
