@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
 from lindung.areas.models import Area, WorkforceDenominator
+from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import Membership
 
 from .models import (
@@ -28,7 +29,7 @@ from .models import (
     CoverageTarget,
     GradeBand,
 )
-from .periods import add_months, month_start, ref_day
+from .periods import ref_day
 from .snapshots import ancestors_of, lapse_risk_q
 
 # A BPJS report older than this is not carried forward into a later month.
@@ -146,7 +147,7 @@ class BpjsBook:
 
     def __init__(self, root: str, period: dt.date, first: dt.date | None = None):
         self.period = period
-        oldest = add_months(first or period, -(BPJS_MAX_AGE_MONTHS - 1))
+        oldest = add_months_to_first(first or period, -(BPJS_MAX_AGE_MONTHS - 1))
         self.rows = list(
             BpjsReportCount.objects.filter(
                 within_q(root), period__lte=period, period__gte=oldest
@@ -157,7 +158,7 @@ class BpjsBook:
         self, code: str, at: dt.date | None = None
     ) -> tuple[dict[str, int] | None, dt.date | None]:
         at = at or self.period
-        oldest = add_months(at, -(BPJS_MAX_AGE_MONTHS - 1))
+        oldest = add_months_to_first(at, -(BPJS_MAX_AGE_MONTHS - 1))
         mine = [
             r
             for r in self.rows

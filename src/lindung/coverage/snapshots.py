@@ -27,11 +27,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 
 from .models import CoverageConfig, CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
-from .periods import add_months, month_start, ref_day, today
+from .periods import ref_day, today
 
 # How far back monthly trends are kept (months, including the running one).
 HISTORY_MONTHS = 36
@@ -57,11 +58,11 @@ def periods_to_keep(on: dt.date, first_start: dt.date | None) -> list[dt.date]:
     last = month_start(on)
     if first_start is None or first_start > on:
         return []
-    first = max(month_start(first_start), add_months(last, -(HISTORY_MONTHS - 1)))
+    first = max(month_start(first_start), add_months_to_first(last, -(HISTORY_MONTHS - 1)))
     out, cur = [], first
     while cur <= last:
         out.append(cur)
-        cur = add_months(cur, 1)
+        cur = add_months_to_first(cur, 1)
     return out
 
 
@@ -358,7 +359,7 @@ def contribution(s: State | None, on: dt.date, lapse_days: int) -> list[tuple]:
     if s is None or s.status in PRE_ACTIVE or s.start is None:
         return []
     last = month_start(on)
-    period = max(month_start(s.start), add_months(last, -(HISTORY_MONTHS - 1)))
+    period = max(month_start(s.start), add_months_to_first(last, -(HISTORY_MONTHS - 1)))
     out = []
     while period <= last:
         day = ref_day(period, on)
@@ -372,7 +373,7 @@ def contribution(s: State | None, on: dt.date, lapse_days: int) -> list[tuple]:
         new = period <= s.start <= day
         if active or new:
             out.append((period, day, int(active), int(lapse), int(new)))
-        period = add_months(period, 1)
+        period = add_months_to_first(period, 1)
     return out
 
 
