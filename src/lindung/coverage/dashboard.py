@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Sum
 
 from lindung.accounts.scoping import scoped
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, MembershipStatus
@@ -23,7 +24,6 @@ from .indicators import (
 )
 from .models import CoverageConfig, CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
 from .periods import ref_day, today
-from .snapshots import ancestors_of
 
 TREND_MONTHS = 12
 
@@ -130,7 +130,7 @@ def freshness(area: Area, period: dt.date) -> Freshness:
         .get("m")
     )
     log = (
-        CoverageRefreshLog.objects.filter(area_id__in=[area.code, *ancestors_of(area.code)])
+        CoverageRefreshLog.objects.filter(area_id__in=[area.code, *ancestor_codes(area.code)])
         .order_by("-ref_day")
         .values_list("ref_day", flat=True)
         .first()

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, WorkforceDenominator
 from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import Membership
@@ -30,7 +31,7 @@ from .models import (
     GradeBand,
 )
 from .periods import ref_day
-from .snapshots import ancestors_of, lapse_risk_q
+from .snapshots import lapse_risk_q
 
 # A BPJS report older than this is not carried forward into a later month.
 BPJS_MAX_AGE_MONTHS = 12
@@ -174,7 +175,7 @@ class BpjsBook:
             # A total reported for a larger area wins over its own breakdown (no double count).
             covered_above = any(
                 (a, segment) in reported
-                for a in ancestors_of(area_code)
+                for a in ancestor_codes(area_code)
                 if a == code or a.startswith(code + ".")
             )
             if not covered_above:
@@ -251,7 +252,7 @@ class TargetBook:
         self.rows = {t.area_id: t for t in CoverageTarget.objects.filter(year=year)}
 
     def get(self, code: str) -> TargetValue | None:
-        for c in [code, *ancestors_of(code), None]:
+        for c in [code, *ancestor_codes(code), None]:
             t = self.rows.get(c)
             if t is not None:
                 return TargetValue(t.percent, t.year, t.source, t.area_id)

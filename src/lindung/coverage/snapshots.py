@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, AreaLevel
 from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import PRE_ACTIVE, Membership
@@ -64,12 +65,6 @@ def periods_to_keep(on: dt.date, first_start: dt.date | None) -> list[dt.date]:
         out.append(cur)
         cur = add_months_to_first(cur, 1)
     return out
-
-
-def ancestors_of(code: str) -> list[str]:
-    """'52.03.07.2012' -> ['52.03.07', '52.03', '52'] (nearest first)."""
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
 def _level(code: str) -> int:
@@ -238,7 +233,7 @@ def _rollup_level(code: str, level: int) -> None:
 
 def _existing_ancestors(codes: Iterable[str]) -> list[str]:
     """Ancestors of the given villages that exist as areas, deepest level first."""
-    wanted = {a for code in codes for a in ancestors_of(code)}
+    wanted = {a for code in codes for a in ancestor_codes(code)}
     found = set(Area.objects.filter(code__in=wanted).values_list("code", flat=True))
     return sorted(found, key=lambda c: (-_level(c), c))
 
@@ -260,7 +255,7 @@ def refresh_area(
         rows = _write_villages(where, params, on, progress)
         for level in range(AreaLevel.DESA - 1, area.level, -1):  # inner levels, deepest first
             _rollup_level(code, level)
-        existing = Area.objects.filter(code__in=ancestors_of(code)).values_list("code", flat=True)
+        existing = Area.objects.filter(code__in=ancestor_codes(code)).values_list("code", flat=True)
         todo = set(existing) | ({code} if area.level < AreaLevel.DESA else set())
         for c in sorted(todo, key=lambda c: (-_level(c), c)):
             _rollup(c)
@@ -396,7 +391,7 @@ def _village_context(
     a full refresh of the regency (FOR UPDATE) waits for them and they wait for it.
     """
     villages = list(villages)
-    chains = {v: [v, *ancestors_of(v)] for v in villages}
+    chains = {v: [v, *ancestor_codes(v)] for v in villages}
     codes = sorted({c for chain in chains.values() for c in chain})
     marks = ", ".join(["%s"] * len(codes))
     lock = " FOR SHARE OF a" if _pg() and connection.in_atomic_block else ""

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
+from lindung.areas.codes import ancestor_codes
 from lindung.core.formatting import format_month, format_rupiah
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
@@ -49,11 +50,6 @@ class OverCommitment(FundingError):
 # ---------------------------------------------------------------------------------------------
 # Visibility and permissions
 # ---------------------------------------------------------------------------------------------
-
-
-def ancestor_codes(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def visible_sources(user, qs=None):
