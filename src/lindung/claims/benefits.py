@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from lindung.core.formatting import format_rupiah
+from lindung.core.months import add_months_clamped
 
 from .models import ClaimType, JkkOutcome, JkmWaitingVariant, SchoolLevel
 from .models import Relationship as R
-from .rules import MissingRule, RuleBook, RuleValue, add_months, age_on
+from .rules import MissingRule, RuleBook, RuleValue, age_on
 
 # Where a component goes when nobody is entitled (PP 44/2015 Pasal 40(2)c).
 KIND_SANTUNAN = "santunan"
@@ -278,7 +279,7 @@ def _jkm(result, facts, event_date, rules: RuleBook, variant: str) -> None:
     if (
         waiting is not None
         and facts.coverage_start
-        and event_date < add_months(facts.coverage_start, waiting.as_int)
+        and event_date < add_months_clamped(facts.coverage_start, waiting.as_int)
     ):
         result.warnings.append(
             f"Kepesertaan kurang dari {waiting.as_int} bulan saat meninggal "
@@ -481,7 +482,7 @@ def _jkk(result, facts, event_date, rules: RuleBook, outcome, stmb_start, stmb_e
         full_pct = rules.get("jkk_stmb_full_pct", event_date)
         after_pct = rules.get("jkk_stmb_after_pct", event_date)
         days_per_month = rules.get("jkk_stmb_days_per_month", event_date)
-        boundary = add_months(stmb_start, full_months.as_int)
+        boundary = add_months_clamped(stmb_start, full_months.as_int)
         total_days = (stmb_end - stmb_start).days + 1
         full_days = min(total_days, (boundary - stmb_start).days)
         after_days = total_days - full_days
@@ -518,4 +519,4 @@ def _jkk(result, facts, event_date, rules: RuleBook, outcome, stmb_start, stmb_e
 
 def jkk_claim_deadline(event_date: dt.date, rules: RuleBook) -> tuple[dt.date, RuleValue]:
     window = rules.get("jkk_claim_window_years", event_date)
-    return add_months(event_date, 12 * window.as_int), window
+    return add_months_clamped(event_date, 12 * window.as_int), window

@@ -97,14 +97,5 @@ class RuleBook:
         return found
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    import calendar
-
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def age_on(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

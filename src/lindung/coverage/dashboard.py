@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Max, Sum
 
 from lindung.accounts.scoping import scoped
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area
+from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, MembershipStatus
 from lindung.workers.models import Sector
 
@@ -21,8 +23,7 @@ from .indicators import (
     percent_of,
 )
 from .models import CoverageConfig, CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
-from .periods import add_months, ref_day, today
-from .snapshots import ancestors_of
+from .periods import ref_day, today
 
 TREND_MONTHS = 12
 
@@ -33,7 +34,7 @@ def snapshots(user):
 
 def trend(user, area: Area, period: dt.date, months: int = TREND_MONTHS) -> list[dict]:
     """Month by month up to `period`: Lindung active, BPJS report total, combined and percent."""
-    first = add_months(period, -(months - 1))
+    first = add_months_to_first(period, -(months - 1))
     rows = {
         r["period"]: r
         for r in snapshots(user)
@@ -67,7 +68,7 @@ def trend(user, area: Area, period: dt.date, months: int = TREND_MONTHS) -> list
                 "percent": percent_of(combined, den),
             }
         )
-        p = add_months(p, 1)
+        p = add_months_to_first(p, 1)
     return out
 
 
@@ -129,7 +130,7 @@ def freshness(area: Area, period: dt.date) -> Freshness:
         .get("m")
     )
     log = (
-        CoverageRefreshLog.objects.filter(area_id__in=[area.code, *ancestors_of(area.code)])
+        CoverageRefreshLog.objects.filter(area_id__in=[area.code, *ancestor_codes(area.code)])
         .order_by("-ref_day")
         .values_list("ref_day", flat=True)
         .first()

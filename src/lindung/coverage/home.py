@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scoping import user_covers_area
 from lindung.core.charts import Chart, Series
 from lindung.core.formatting import format_month, format_number, format_percent
+from lindung.core.months import month_start
 
 from .indicators import area_indicators
-from .periods import month_start, today
+from .periods import today
 
 
 def coverage_cards(user, area) -> list[dict]:

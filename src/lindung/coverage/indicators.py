@@ -16,7 +16,9 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, WorkforceDenominator
+from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import Membership
 
 from .models import (
@@ -28,8 +30,8 @@ from .models import (
     CoverageTarget,
     GradeBand,
 )
-from .periods import add_months, month_start, ref_day
-from .snapshots import ancestors_of, lapse_risk_q
+from .periods import ref_day
+from .snapshots import lapse_risk_q
 
 # A BPJS report older than this is not carried forward into a later month.
 BPJS_MAX_AGE_MONTHS = 12
@@ -146,7 +148,7 @@ class BpjsBook:
 
     def __init__(self, root: str, period: dt.date, first: dt.date | None = None):
         self.period = period
-        oldest = add_months(first or period, -(BPJS_MAX_AGE_MONTHS - 1))
+        oldest = add_months_to_first(first or period, -(BPJS_MAX_AGE_MONTHS - 1))
         self.rows = list(
             BpjsReportCount.objects.filter(
                 within_q(root), period__lte=period, period__gte=oldest
@@ -157,7 +159,7 @@ class BpjsBook:
         self, code: str, at: dt.date | None = None
     ) -> tuple[dict[str, int] | None, dt.date | None]:
         at = at or self.period
-        oldest = add_months(at, -(BPJS_MAX_AGE_MONTHS - 1))
+        oldest = add_months_to_first(at, -(BPJS_MAX_AGE_MONTHS - 1))
         mine = [
             r
             for r in self.rows
@@ -173,7 +175,7 @@ class BpjsBook:
             # A total reported for a larger area wins over its own breakdown (no double count).
             covered_above = any(
                 (a, segment) in reported
-                for a in ancestors_of(area_code)
+                for a in ancestor_codes(area_code)
                 if a == code or a.startswith(code + ".")
             )
             if not covered_above:
@@ -250,7 +252,7 @@ class TargetBook:
         self.rows = {t.area_id: t for t in CoverageTarget.objects.filter(year=year)}
 
     def get(self, code: str) -> TargetValue | None:
-        for c in [code, *ancestors_of(code), None]:
+        for c in [code, *ancestor_codes(code), None]:
             t = self.rows.get(c)
             if t is not None:
                 return TargetValue(t.percent, t.year, t.source, t.area_id)

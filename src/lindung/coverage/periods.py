@@ -2,37 +2,15 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.utils import timezone
 
+from lindung.core.months import month_end, month_start
+
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(period: dt.date) -> dt.date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
-
-
-def add_months(period: dt.date, n: int) -> dt.date:
-    index = period.year * 12 + period.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every period from `first` to `last` inclusive (both as month starts)."""
-    out, cur = [], month_start(first)
-    last = month_start(last)
-    while cur <= last:
-        out.append(cur)
-        cur = add_months(cur, 1)
-    return out
 
 
 def ref_day(period: dt.date, on: dt.date | None = None) -> dt.date:

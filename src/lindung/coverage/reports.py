@@ -16,6 +16,7 @@ from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area, AreaLevel
 from lindung.core.export import XLSX_TYPE, xlsx_bytes, xlsx_response
 from lindung.core.formatting import format_date, format_month
+from lindung.core.months import add_months_to_first, month_start
 
 from . import dashboard as dash
 from . import svgcharts
@@ -24,7 +25,7 @@ from .indicators import Indicator
 from .league import league_rows, league_table
 from .letterhead import letterhead_context
 from .models import CoverageConfig, Innovation, RegionalPolicy
-from .periods import add_months, month_start, today
+from .periods import today
 
 
 def _summary_rows(head: Indicator) -> list[list]:
@@ -80,7 +81,7 @@ def monthly(user, area: Area, period: dt.date) -> dict:
     data = dash.dashboard(user, area, period)
     league = None
     if area.level < AreaLevel.DESA:
-        league = league_table(area, "persen", add_months(period, -12), period)
+        league = league_table(area, "persen", add_months_to_first(period, -12), period)
     return {
         **data,
         "area": area,

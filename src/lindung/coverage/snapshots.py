@@ -26,12 +26,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker
 
 from .models import CoverageConfig, CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
-from .periods import add_months, month_start, ref_day, today
+from .periods import ref_day, today
 
 # How far back monthly trends are kept (months, including the running one).
 HISTORY_MONTHS = 36
@@ -57,18 +59,12 @@ def periods_to_keep(on: dt.date, first_start: dt.date | None) -> list[dt.date]:
     last = month_start(on)
     if first_start is None or first_start > on:
         return []
-    first = max(month_start(first_start), add_months(last, -(HISTORY_MONTHS - 1)))
+    first = max(month_start(first_start), add_months_to_first(last, -(HISTORY_MONTHS - 1)))
     out, cur = [], first
     while cur <= last:
         out.append(cur)
-        cur = add_months(cur, 1)
+        cur = add_months_to_first(cur, 1)
     return out
-
-
-def ancestors_of(code: str) -> list[str]:
-    """'52.03.07.2012' -> ['52.03.07', '52.03', '52'] (nearest first)."""
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
 def _level(code: str) -> int:
@@ -237,7 +233,7 @@ def _rollup_level(code: str, level: int) -> None:
 
 def _existing_ancestors(codes: Iterable[str]) -> list[str]:
     """Ancestors of the given villages that exist as areas, deepest level first."""
-    wanted = {a for code in codes for a in ancestors_of(code)}
+    wanted = {a for code in codes for a in ancestor_codes(code)}
     found = set(Area.objects.filter(code__in=wanted).values_list("code", flat=True))
     return sorted(found, key=lambda c: (-_level(c), c))
 
@@ -259,7 +255,7 @@ def refresh_area(
         rows = _write_villages(where, params, on, progress)
         for level in range(AreaLevel.DESA - 1, area.level, -1):  # inner levels, deepest first
             _rollup_level(code, level)
-        existing = Area.objects.filter(code__in=ancestors_of(code)).values_list("code", flat=True)
+        existing = Area.objects.filter(code__in=ancestor_codes(code)).values_list("code", flat=True)
         todo = set(existing) | ({code} if area.level < AreaLevel.DESA else set())
         for c in sorted(todo, key=lambda c: (-_level(c), c)):
             _rollup(c)
@@ -358,7 +354,7 @@ def contribution(s: State | None, on: dt.date, lapse_days: int) -> list[tuple]:
     if s is None or s.status in PRE_ACTIVE or s.start is None:
         return []
     last = month_start(on)
-    period = max(month_start(s.start), add_months(last, -(HISTORY_MONTHS - 1)))
+    period = max(month_start(s.start), add_months_to_first(last, -(HISTORY_MONTHS - 1)))
     out = []
     while period <= last:
         day = ref_day(period, on)
@@ -372,7 +368,7 @@ def contribution(s: State | None, on: dt.date, lapse_days: int) -> list[tuple]:
         new = period <= s.start <= day
         if active or new:
             out.append((period, day, int(active), int(lapse), int(new)))
-        period = add_months(period, 1)
+        period = add_months_to_first(period, 1)
     return out
 
 
@@ -395,7 +391,7 @@ def _village_context(
     a full refresh of the regency (FOR UPDATE) waits for them and they wait for it.
     """
     villages = list(villages)
-    chains = {v: [v, *ancestors_of(v)] for v in villages}
+    chains = {v: [v, *ancestor_codes(v)] for v in villages}
     codes = sorted({c for chain in chains.values() for c in chain})
     marks = ", ".join(["%s"] * len(codes))
     lock = " FOR SHARE OF a" if _pg() and connection.in_atomic_block else ""

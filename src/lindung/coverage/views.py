@@ -23,6 +23,7 @@ from lindung.audit.models import AccessLog, log_access
 from lindung.core.export import attachment as _attachment
 from lindung.core.export import table_response
 from lindung.core.figures import cached
+from lindung.core.months import add_months_to_first, month_start
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.enrollment.models import FundingType, MembershipStatus
 from lindung.workers.models import Sector
@@ -45,7 +46,7 @@ from .models import (
     ReportJob,
 )
 from .people import KINDS, people
-from .periods import add_months, month_start, parse_period, ref_day, today
+from .periods import parse_period, ref_day, today
 from .snapshots import refresh_area
 
 PAGE_SIZE = 50
@@ -159,7 +160,7 @@ def area_dashboard(request, code: str):
             "values": [r["active"] for r in data["by_funding"]],
         },
     }
-    months = [add_months(month_start(today()), -i) for i in range(0, 24)]
+    months = [add_months_to_first(month_start(today()), -i) for i in range(0, 24)]
     return render(
         request,
         "coverage/dashboard.html",
@@ -392,7 +393,7 @@ def league_index(request):
 
 def _league_params(request):
     end = _period(request, "sampai")
-    start = _period(request, "dari", default=add_months(end, -12))
+    start = _period(request, "dari", default=add_months_to_first(end, -12))
     if start > end:
         messages.warning(request, _("Bulan awal setelah bulan akhir; keduanya ditukar."))
         start, end = end, start
@@ -430,7 +431,7 @@ def league(request, code: str):
             "table": table,
             "metric": metric,
             "metrics": METRICS,
-            "months": [add_months(month_start(today()), -i) for i in range(0, 36)],
+            "months": [add_months_to_first(month_start(today()), -i) for i in range(0, 36)],
             "query": query.urlencode(),
             "can_certify": _may_certify(request.user),
             "breadcrumbs": _crumbs(area, request.user),
@@ -442,7 +443,7 @@ def _outreach_yield(codes: list[str], start, end) -> dict[str, int]:
     """Registrations credited to socialisation activities held in the league's months."""
     from lindung.outreach.services import yield_by_village
 
-    last_day = add_months(end, 1) - dt.timedelta(days=1)
+    last_day = add_months_to_first(end, 1) - dt.timedelta(days=1)
     return yield_by_village(codes, start, last_day)
 
 
@@ -467,7 +468,7 @@ def _village_rank(request, village: Area, metric: str, start, end):
             "outreach_yield": _outreach_yield([village.code], start, end).get(village.code, 0),
             "start": start,
             "end": end,
-            "months": [add_months(month_start(today()), -i) for i in range(0, 36)],
+            "months": [add_months_to_first(month_start(today()), -i) for i in range(0, 36)],
             "breadcrumbs": _crumbs(village, request.user),
         },
     )

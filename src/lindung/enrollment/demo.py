@@ -15,15 +15,11 @@ from collections import defaultdict
 from django.db.models import Sum
 from django.utils import timezone
 
-from .months import add_months, month_end, month_start
+from lindung.core.months import add_months_clamped, month_end, month_start, months_apart
 
 HISTORY_MONTHS = 12
 NOTE = "Data demo"
 ID_SLICE = 10_000
-
-
-def _months_between(first: dt.date, last: dt.date) -> int:
-    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def demo_payments(rng: random.Random, context: dict) -> str:
@@ -67,7 +63,9 @@ def demo_payments(rng: random.Random, context: dict) -> str:
         for c in commitments:
             if m.status == MembershipStatus.AKTIF and c.start_month <= today:
                 paid_until = max(paid_until, month_end(c.end_month))
-        cursor = max(month_start(m.coverage_start), add_months(month_start(paid_until), -11))
+        cursor = max(
+            month_start(m.coverage_start), add_months_clamped(month_start(paid_until), -11)
+        )
         # Payments must not start inside a commitment: begin at its first month.
         for c in commitments:
             if c.start_month < cursor <= c.end_month:
@@ -89,18 +87,18 @@ def demo_payments(rng: random.Random, context: dict) -> str:
                         note=NOTE,
                     )
                 )  # fmt: skip
-                cursor = add_months(c.end_month, 1)
+                cursor = add_months_clamped(c.end_month, 1)
                 continue
-            months = min(m.payment_period_months or 1, _months_between(cursor, paid_until))
+            months = min(m.payment_period_months or 1, months_apart(cursor, paid_until) + 1)
             following = [s for s in starts if s > cursor]
             if following:
-                months = min(months, _months_between(cursor, min(following)) - 1)
+                months = min(months, months_apart(cursor, min(following)))
             months = max(1, months)
             cost = calc.cost(
                 m.declared_income, cursor, months, with_jht=m.with_jht,
                 funding_type=m.funding_type, transport=transport,
             )  # fmt: skip
-            end = month_end(add_months(cursor, months - 1))
+            end = month_end(add_months_clamped(cursor, months - 1))
             payments.append(
                 ContributionPayment(
                     membership=m, period_start=cursor, period_end=end, months=months,
@@ -109,7 +107,7 @@ def demo_payments(rng: random.Random, context: dict) -> str:
                     note=NOTE,
                 )
             )  # fmt: skip
-            cursor = add_months(cursor, months)
+            cursor = add_months_clamped(cursor, months)
         if paid_until != m.paid_until:
             new_paid_until[m.pk] = paid_until
     created = ContributionPayment.objects.bulk_create(payments, batch_size=2000)

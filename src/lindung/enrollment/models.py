@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
+from lindung.workers.funding_types import FundingType  # noqa: F401 (enrollment callers use it from here)
 
 
 class MembershipStatus(models.TextChoices):
@@ -26,15 +27,6 @@ class EndReason(models.TextChoices):
     USIA = "usia", _("Batas usia")
     MENGUNDURKAN_DIRI = "mengundurkan_diri", _("Mengundurkan diri")
     TUNGGAKAN = "tunggakan", _("Menunggak lebih dari batas")
-
-
-class FundingType(models.TextChoices):
-    DANA_DESA = "DANA_DESA", _("Dana Desa / APBDes")
-    APBD = "APBD", _("APBD Kabupaten")
-    DBHCHT = "DBHCHT", _("DBH Cukai Hasil Tembakau")
-    APBD_PROVINSI = "APBD_PROVINSI", _("APBD Provinsi")
-    CSR = "CSR", _("CSR / donatur")
-    MANDIRI = "MANDIRI", _("Mandiri (bayar sendiri)")
 
 
 PRE_ACTIVE = (MembershipStatus.DIDATA, MembershipStatus.DIVERIFIKASI, MembershipStatus.DIAJUKAN)

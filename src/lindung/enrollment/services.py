@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.core.formatting import format_date
+from lindung.core.months import add_months_clamped, month_end, month_start
 from lindung.workers.eligibility import enforce
 
 from .models import (
@@ -26,7 +27,6 @@ from .models import (
     MembershipStatus,
     MembershipTransition,
 )
-from .months import add_months, month_end, month_start
 from .tariffs import is_transport_sector, lapse_rule_on, load_tables, period_cost
 
 S = MembershipStatus
@@ -322,7 +322,7 @@ def record_payment(
         start = next_period_start(m, paid_on)
         if m.paid_until is None and (first := funding.first_open_commitment(m.pk)):
             start = first.start_month  # the first month paid is the first month funded
-        end = month_end(add_months(start, months - 1))
+        end = month_end(add_months_clamped(start, months - 1))
         open_c = funding.first_open_commitment(m.pk)
         paying_type = (
             open_c.source.source_type if open_c and open_c.start_month == start else m.funding_type
@@ -372,13 +372,13 @@ def overdue_cutoff(today: dt.date, deadline_day: int) -> dt.date:
     """
     latest_due_month = month_start(today)
     if today.day <= deadline_day:
-        latest_due_month = add_months(latest_due_month, -1)
+        latest_due_month = add_months_clamped(latest_due_month, -1)
     return month_end(latest_due_month)
 
 
 def ending_cutoff(today: dt.date, max_unpaid_months: int) -> dt.date:
     """Paid until before this date means more than `max_unpaid_months` months are unpaid."""
-    return add_months(month_start(today), -max_unpaid_months)
+    return add_months_clamped(month_start(today), -max_unpaid_months)
 
 
 def apply_lapse_rules(today: dt.date | None = None, *, by=None) -> LapseResult:

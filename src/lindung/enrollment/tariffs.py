@@ -16,8 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.formatting import format_month
-
-from .months import add_months, month_start
+from lindung.core.months import add_months_clamped, month_start
 
 # ---------------------------------------------------------------------------------------------
 # Tables
@@ -416,7 +415,7 @@ def period_breakdown(
         compute_contribution(
             tables,
             income,
-            add_months(first, i),
+            add_months_clamped(first, i),
             with_jht=with_jht,
             funding_type=funding_type,
             transport=transport,

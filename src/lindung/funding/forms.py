@@ -7,11 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType
 from lindung.workers.models import Sector
 
 from . import services, wadah
-from .models import FundingSource, Scenario, add_months
+from .models import FundingSource, Scenario
 from .services import can_create_type, visible_sources
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -136,7 +137,7 @@ class FundingSourceForm(forms.ModelForm):
         if year and start and months:
             if start.year != year:
                 self.add_error("start_month", _("Bulan pertama harus di tahun anggaran."))
-            elif add_months(start, months - 1).year != year:
+            elif add_months_to_first(start, months - 1).year != year:
                 self.add_error(
                     "months", _("Periode melewati Desember tahun anggaran; kurangi jumlah bulan.")
                 )

@@ -16,14 +16,10 @@ from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
 from lindung.core.formatting import format_date
+from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType
 
 from .wadah import WadahCode
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 class FundingSource(models.Model):
@@ -116,7 +112,7 @@ class FundingSource(models.Model):
     @property
     def end_month(self) -> dt.date:
         """First day of the last month financed."""
-        return add_months(self.start_month, self.months - 1)
+        return add_months_to_first(self.start_month, self.months - 1)
 
     @property
     def is_dana_desa(self) -> bool:
@@ -222,7 +218,7 @@ class Commitment(ChoiceLabels, models.Model):
         return f"{self.membership_id} ← {self.source_id} {self.start_month:%m/%Y}+{self.months}"
 
     def save(self, *args, **kwargs):
-        self.end_month = add_months(self.start_month, self.months - 1)
+        self.end_month = add_months_to_first(self.start_month, self.months - 1)
         super().save(*args, **kwargs)
 
     @property

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import area_q
+from lindung.areas.codes import ancestor_codes
 from lindung.core import jobqueue
 from lindung.enrollment.models import Membership
 
@@ -31,7 +32,6 @@ from .models import (
 from .services import (
     ENDED,
     CostCalculator,
-    ancestor_codes,
     commit_many,
     owner_problems,
     weight_of,

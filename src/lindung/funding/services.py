@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
+from lindung.areas.codes import ancestor_codes
 from lindung.core.formatting import format_month, format_rupiah
+from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
 from lindung.tallies.signals import track as track_tallies
 
@@ -32,7 +34,6 @@ from .models import (
     FundingSource,
     RenewalBatch,
     WeightPolicy,
-    add_months,
 )
 
 ENDED = (MembershipStatus.BERAKHIR, MembershipStatus.NONAKTIF)
@@ -49,11 +50,6 @@ class OverCommitment(FundingError):
 # ---------------------------------------------------------------------------------------------
 # Visibility and permissions
 # ---------------------------------------------------------------------------------------------
-
-
-def ancestor_codes(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def visible_sources(user, qs=None):
@@ -216,7 +212,7 @@ def period_problems(source: FundingSource, start_month: dt.date, months: int) ->
     if months < 1 or months > 12:
         return [_("Jumlah bulan harus 1 sampai 12.")]
     start = start_month.replace(day=1)
-    end = add_months(start, months - 1)
+    end = add_months_to_first(start, months - 1)
     if start < source.start_month or end > source.end_month:
         return [
             _("Periode %(a)s–%(b)s di luar periode anggaran %(c)s–%(d)s.")
@@ -287,7 +283,7 @@ def commit_many(
     problems = period_problems(source, start, months)
     if problems:
         raise FundingError(problems)
-    end = add_months(start, months - 1)
+    end = add_months_to_first(start, months - 1)
     errors: list[str] = []
     from lindung.workers.eligibility import rule_for
 
@@ -397,7 +393,7 @@ def cancel(commitment: Commitment, *, by=None, note: str = "") -> Commitment:
 def release_after_death(worker, date: dt.date, *, by=None) -> list[Commitment]:
     """Cancel unpaid commitments for months after the month of death: the budget gets the
     money back for someone else. Paid ones stay (BPJS refunds them with the claim)."""
-    after = add_months(date.replace(day=1), 1)
+    after = add_months_to_first(date.replace(day=1), 1)
     pending = Commitment.objects.filter(
         membership__worker=worker, status=CommitmentStatus.DIALOKASIKAN, start_month__gte=after
     )
@@ -447,7 +443,7 @@ def commitment_for_payment(
     `expected` is the tariff price of those months for the commitment's own source type; the
     caller computes it so the tariff tables stay with enrollment.
     """
-    end = add_months(start, months - 1)
+    end = add_months_to_first(start, months - 1)
     live = list(
         overlapping([membership.pk], start, end)
         .select_related("source")

@@ -386,11 +386,6 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, last)
 
 
-def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
 def recent_counts(area_code: str, days: int = 30, today: dt.date | None = None) -> dict:
     """Activities and attributed registrations in the last `days` days (home-page figures)."""
     today = today or timezone.localdate()

@@ -21,6 +21,7 @@ from lindung.areas.models import Area
 from lindung.areas.services import breadcrumbs_for, home_area_for
 from lindung.core.charts import Chart, Series
 from lindung.core.formatting import format_month
+from lindung.core.months import shift_month
 
 from . import exports, services
 from .forms import (
@@ -417,8 +418,8 @@ def activity_calendar(request):
     acts = _area_filter(
         scoped(Activity.objects.select_related("team", "village"), request.user), area
     ).filter(date__gte=first, date__lte=last)
-    prev_y, prev_m = services.shift_month(year, month, -1)
-    next_y, next_m = services.shift_month(year, month, 1)
+    prev_y, prev_m = shift_month(year, month, -1)
+    next_y, next_m = shift_month(year, month, 1)
     base = f"?wilayah={area.code}&" if area else "?"
     return render(
         request,

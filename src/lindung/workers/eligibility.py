@@ -52,7 +52,7 @@ def rule_for(funding_type: str, on: dt.date) -> EligibilityRule | None:
 
 
 def _funding_label(funding_type: str) -> str:
-    from lindung.enrollment.models import FundingType
+    from lindung.workers.funding_types import FundingType
 
     try:
         return str(FundingType(funding_type).label)
@@ -113,7 +113,7 @@ def evaluate(
 
 
 def evaluate_all(worker: Worker, on: dt.date) -> list[Eligibility]:
-    from lindung.enrollment.models import FundingType
+    from lindung.workers.funding_types import FundingType
 
     return [evaluate(worker, ft, on) for ft in FundingType.values]
 

@@ -182,7 +182,8 @@ class WorkerFilterForm(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from lindung.enrollment.models import FundingType, MembershipStatus
+        from lindung.enrollment.models import MembershipStatus
+        from lindung.workers.funding_types import FundingType
 
         self.fields["wilayah"].choices = [("", _("Semua wilayah saya")), *area_choices(user)]
         self.fields["sektor"].empty_label = _("Semua sektor")

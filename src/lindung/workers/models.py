@@ -137,7 +137,7 @@ class Worker(ChoiceLabels, models.Model):
 
 def funding_type_choices() -> list[tuple[str, str]]:
     # Imported lazily: enrollment's models refer to Worker, so a module-level import could cycle.
-    from lindung.enrollment.models import FundingType
+    from lindung.workers.funding_types import FundingType
 
     return FundingType.choices
 

@@ -9,8 +9,8 @@ from ninja import Router, Schema
 from lindung.accounts.scoping import user_covers_area
 from lindung.areas.models import Area
 from lindung.areas.services import normalise_code
+from lindung.core.months import month_start
 from lindung.coverage.indicators import area_indicators
-from lindung.coverage.periods import month_start
 
 from ..common import READ_ERRORS
 

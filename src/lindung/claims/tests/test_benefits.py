@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from lindung.claims.benefits import ChildLike, MembershipFacts, compute, compute_benefit
 from lindung.claims.models import ClaimsSettings, JkmWaitingVariant
-from lindung.claims.rules import RuleBook, RuleValue, ScholarshipRow, add_months
+from lindung.claims.rules import RuleBook, RuleValue, ScholarshipRow
+from lindung.core.months import add_months_clamped
 
 from .conftest import make_claim, make_membership
 
@@ -264,6 +265,6 @@ def test_compute_benefit_from_claim_uses_setting_and_heirs(db, lotim):
     st.integers(min_value=0, max_value=600),
 )
 def test_add_months_properties(day, months):
-    out = add_months(day, months)
+    out = add_months_clamped(day, months)
     assert (out.year - day.year) * 12 + out.month - day.month == months
     assert out.day <= day.day

@@ -12,11 +12,11 @@ Rules followed:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from lindung.core.months import add_months_to_first, month_end
 from lindung.enrollment.models import EndReason, FundingType, MembershipStatus
 
 from .people import PersonSpec, age_on
@@ -107,14 +107,9 @@ class Plan:
     membership: MembershipSpec | None
 
 
-def month_end(day: dt.date, months_ahead: int = 0) -> dt.date:
-    month = day.month - 1 + months_ahead
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+def month_end_after(day: dt.date, months_ahead: int = 0) -> dt.date:
+    """Last day of the month `months_ahead` after `day`'s month."""
+    return month_end(add_months_to_first(day, months_ahead))
 
 
 def _pick(rng: random.Random, weights: dict) -> str:
@@ -151,13 +146,13 @@ def _start_date(rng: random.Random, today: dt.date, latest: dt.date) -> dt.date:
 
 def _paid_until_active(rng: random.Random, funding: str, period: int, today: dt.date) -> dt.date:
     if funding == F.MANDIRI:
-        return month_end(today, rng.randrange(period))
+        return month_end_after(today, rng.randrange(period))
     if funding in (F.DBHCHT, F.APBD, F.APBD_PROVINSI, F.DANA_DESA):
         # Budget-year schemes pay to the end of the year (some per semester).
         if period == 6 and today.month <= 6:
             return dt.date(today.year, 6, 30)
         return dt.date(today.year, 12, 31)
-    return month_end(today, rng.randrange(period))
+    return month_end_after(today, rng.randrange(period))
 
 
 def is_kelurahan(village_code: str) -> bool:
@@ -215,12 +210,12 @@ def _fill_dates(
         m.coverage_start = _start_date(rng, today, today - dt.timedelta(days=7))
         m.paid_until = _paid_until_active(rng, m.funding_type, m.payment_period_months, today)
     elif status == S.MENUNGGAK:
-        m.paid_until = month_end(today, -rng.randint(1, 3))
+        m.paid_until = month_end_after(today, -rng.randint(1, 3))
         if m.paid_until >= today:
             m.paid_until = today - dt.timedelta(days=1)
         m.coverage_start = _start_date(rng, today, m.paid_until - dt.timedelta(days=27))
     elif status == S.NONAKTIF:
-        m.paid_until = month_end(today, -rng.randint(4, 14))
+        m.paid_until = month_end_after(today, -rng.randint(4, 14))
         m.coverage_start = _start_date(rng, today, m.paid_until - dt.timedelta(days=27))
     else:  # berakhir
         if deceased:
@@ -229,8 +224,8 @@ def _fill_dates(
             died = m.coverage_start + _days(rng, 30, max(30, (today - m.coverage_start).days - 3))
             died = min(died, today - dt.timedelta(days=3))
             # Most were protected when they died (paid through that month or later).
-            m.paid_until = month_end(died, rng.randint(0, 5) if rng.random() < 0.85 else -2)
-            m.paid_until = max(m.paid_until, month_end(m.coverage_start))
+            m.paid_until = month_end_after(died, rng.randint(0, 5) if rng.random() < 0.85 else -2)
+            m.paid_until = max(m.paid_until, month_end_after(m.coverage_start))
             m.coverage_end = died
             m.registered_on = m.coverage_start - _days(rng, 5, 40)
             return died
@@ -239,11 +234,11 @@ def _fill_dates(
             reasons.pop(EndReason.USIA)
         m.end_reason = _pick(rng, reasons)
         m.coverage_start = _start_date(rng, today, today - dt.timedelta(days=200))
-        m.paid_until = month_end(
+        m.paid_until = month_end_after(
             m.coverage_start, rng.randint(1, max(1, (today - m.coverage_start).days // 31 - 4))
         )
         if m.end_reason == EndReason.TUNGGAKAN:
-            m.coverage_end = month_end(m.paid_until, 3)  # §1.3: >3 months unpaid ends it
+            m.coverage_end = month_end_after(m.paid_until, 3)  # §1.3: >3 months unpaid ends it
         else:
             m.coverage_end = m.paid_until
         m.coverage_end = min(m.coverage_end, today - dt.timedelta(days=1))
@@ -286,7 +281,9 @@ def _fill_steps(m: MembershipSpec, deceased: bool) -> None:
         S.DIAJUKAN: registered + dt.timedelta(days=max(2, 2 * span // 3)),
         S.AKTIF: m.coverage_start,
         S.MENUNGGAK: m.paid_until + dt.timedelta(days=1) if m.paid_until else None,
-        S.NONAKTIF: month_end(m.paid_until, 3) + dt.timedelta(days=1) if m.paid_until else None,
+        S.NONAKTIF: month_end_after(m.paid_until, 3) + dt.timedelta(days=1)
+        if m.paid_until
+        else None,
         S.BERAKHIR: m.coverage_end,
     }
     if m.status in (S.DIVERIFIKASI, S.DIAJUKAN):

@@ -14,7 +14,7 @@ from lindung.core.demo import geography, names
 from lindung.core.demo.memberships import (
     FUNDING_BY_SECTOR,
     KpjNumbers,
-    month_end,
+    month_end_after,
     plan_person,
 )
 from lindung.core.demo.people import NikSerials, age_on, generate_people
@@ -156,7 +156,7 @@ def test_membership_dates_fit_their_status(places):
     statuses = Counter(m.status for m in members)
     assert set(statuses) == set(S.values)
     assert statuses[S.AKTIF] == max(statuses.values())
-    grace_start = month_end(TODAY, -4)
+    grace_start = month_end_after(TODAY, -4)
     for m in members:
         if m.status in (S.DIDATA, S.DIVERIFIKASI, S.DIAJUKAN):
             assert m.coverage_start is None and m.paid_until is None and not m.kpj

@@ -149,8 +149,9 @@ def test_official_documents_carry_no_internal_note(client, world, username, monk
     role would print them for their own area."""
     from django.template.loader import render_to_string
 
+    from lindung.core.months import month_start
     from lindung.coverage import reports, views
-    from lindung.coverage.periods import month_start, today
+    from lindung.coverage.periods import today
 
     user = User.objects.get(username=username)
     documents = [

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from lindung.areas.models import Area
 from lindung.core import testing
+from lindung.core.months import add_months_to_first, month_start
 from lindung.coverage.dashboard import breakdown, status_counts
 from lindung.coverage.models import CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
 from lindung.coverage.people import people
-from lindung.coverage.periods import add_months, month_start, today
+from lindung.coverage.periods import today
 from lindung.coverage.snapshots import refresh_area, refresh_villages
 from lindung.enrollment import services
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
@@ -119,7 +120,7 @@ def assert_lists_match_figures(user, on: dt.date) -> None:
     """Dashboard figures (snapshots) equal the lists behind them and their breakdowns."""
     for code in (A, B, KEC, REG):
         area = Area.objects.get(code=code)
-        for period in (month_start(on), add_months(month_start(on), -7)):
+        for period in (month_start(on), add_months_to_first(month_start(on), -7)):
             totals = CoverageSnapshot.objects.filter(area_id=code, period=period).aggregate(
                 a=Sum("active"), lr=Sum("lapse_risk"), n=Sum("new_members")
             )
@@ -271,8 +272,8 @@ def test_recorded_payment_is_counted(lotim, users):
     refresh_area(REG, on=on)
     m = member(
         A,
-        start=add_months(month_start(on), -6),
-        paid_until=add_months(month_start(on), -1) - dt.timedelta(days=1),
+        start=add_months_to_first(month_start(on), -6),
+        paid_until=add_months_to_first(month_start(on), -1) - dt.timedelta(days=1),
         status=MembershipStatus.MENUNGGAK,
     )
     current = month_start(on)

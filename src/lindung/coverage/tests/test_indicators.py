@@ -189,11 +189,12 @@ def test_grade_bands_are_data_and_unverified(db):
 
 
 def test_dates_move_with_month_ends():
-    from lindung.coverage.periods import add_months, parse_period, ref_day
+    from lindung.core.months import add_months_to_first
+    from lindung.coverage.periods import parse_period, ref_day
 
     assert ref_day(D(2026, 2, 1), on=D(2026, 5, 1)) == D(2026, 2, 28)
     assert ref_day(D(2026, 5, 1), on=D(2026, 5, 7)) == D(2026, 5, 7)
-    assert add_months(D(2026, 1, 1), -13) == D(2024, 12, 1)
+    assert add_months_to_first(D(2026, 1, 1), -13) == D(2024, 12, 1)
     assert parse_period("2026-01") == D(2026, 1, 1)
     assert parse_period("2026-13") is None and parse_period("x") is None
 

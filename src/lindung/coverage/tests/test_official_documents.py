@@ -15,9 +15,10 @@ from weasyprint import HTML
 from lindung.areas.models import Area
 from lindung.claims.models import ClaimsSettings
 from lindung.core import testing
+from lindung.core.months import month_start
 from lindung.coverage import reports, svgcharts
 from lindung.coverage.models import CoverageConfig, Letterhead
-from lindung.coverage.periods import month_start, today
+from lindung.coverage.periods import today
 from lindung.coverage.snapshots import refresh_area
 
 from .conftest import denominator, member

@@ -19,9 +19,10 @@ from openpyxl import load_workbook
 
 from lindung.audit.models import AccessLog
 from lindung.core import jobqueue, testing
+from lindung.core.months import month_start
 from lindung.coverage import reportjobs, reports
 from lindung.coverage.models import ReportJob
-from lindung.coverage.periods import month_start, today
+from lindung.coverage.periods import today
 from lindung.coverage.retention import purge_files
 from lindung.coverage.snapshots import refresh_area
 

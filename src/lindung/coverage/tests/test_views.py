@@ -11,13 +11,14 @@ from django.urls import resolve, reverse
 
 from lindung.audit.models import AccessLog
 from lindung.core import testing
+from lindung.core.months import month_start
 from lindung.coverage.models import (
     BpjsReportCount,
     CoverageRefreshLog,
     CoverageTarget,
     ReportJob,
 )
-from lindung.coverage.periods import month_start, today
+from lindung.coverage.periods import today
 from lindung.coverage.snapshots import refresh_area
 
 from .conftest import D, denominator, member

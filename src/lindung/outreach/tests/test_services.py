@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lindung.core import testing
+from lindung.core.months import shift_month
 from lindung.outreach import services
 from lindung.outreach.models import (
     ActivityKind,
@@ -244,7 +245,7 @@ def test_month_grid_is_monday_first_and_places_activities(team_a):
     [(2026, 1, -1, (2025, 12)), (2025, 12, 1, (2026, 1)), (2026, 5, 0, (2026, 5))],
 )
 def test_shift_month(year, month, delta, expected):
-    assert services.shift_month(year, month, delta) == expected
+    assert shift_month(year, month, delta) == expected
 
 
 def test_activities_offered_at_registration_time(team_a, team_b):

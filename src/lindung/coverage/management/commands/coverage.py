@@ -6,8 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from lindung.areas.models import Area
 from lindung.areas.services import normalise_code
 from lindung.core.formatting import format_number, format_percent
+from lindung.core.months import month_start
 from lindung.coverage.indicators import area_indicators
-from lindung.coverage.periods import month_start, today
+from lindung.coverage.periods import today
 
 
 class Command(BaseCommand):
