@@ -214,7 +214,8 @@ def naive(area_code: str) -> dict:
 
     from lindung.accounts.scoping import area_q
     from lindung.areas.models import Area
-    from lindung.coverage.periods import add_months, month_start, ref_day
+    from lindung.core.months import add_months_to_first, month_start
+    from lindung.coverage.periods import ref_day
     from lindung.enrollment.models import Membership
 
     today = dt.date.today()
@@ -222,7 +223,8 @@ def naive(area_code: str) -> dict:
     inside = Membership.objects.filter(area_q("village", area_code))
     out = {"head": inside.active_on(today).count()}
     out["trend"] = [
-        inside.active_on(ref_day(add_months(period, -k))).count() for k in range(11, -1, -1)
+        inside.active_on(ref_day(add_months_to_first(period, -k))).count()
+        for k in range(11, -1, -1)
     ]
     active = inside.active_on(today)
     out["sector"] = list(active.values("worker__sector_id").annotate(n=Count("id")))
