@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,9 +103,12 @@ class PeriodField(forms.Field):
         if raw in self.empty_values:
             return None
         try:
-            year, month = raw.split("-")
-            if len(year) != 4 or len(month) != 2:
+            # A whole date (old links, bookmarks) names its month.
+            year, month, *day = raw.split("-")
+            if len(year) != 4 or len(month) != 2 or len(day) > 1:
                 raise ValueError
+            if day:
+                dt.date.fromisoformat(raw)
             period = dt.date(int(year), int(month), 1)
         except ValueError as exc:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
@@ -157,3 +161,27 @@ class ScopedFilterForm(FilterForm):
         for field in self.fields.values():
             if isinstance(field, AreaCodeField):
                 field.user = user
+
+
+class ExportFormatField(forms.ChoiceField):
+    """`?format=csv|xlsx` on a list: any other value shows the page itself."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Format"))
+        kwargs.setdefault("choices", [("csv", "CSV"), ("xlsx", "Excel")])
+        super().__init__(**kwargs)
+
+
+class PagedFilterForm(FilterForm):
+    """A FilterForm of a paginated page: `page` is read like every other parameter."""
+
+    page = BoundedIntegerField(min_value=1, label=_("Halaman"))
+
+
+def read_filters(request, form_class: type[FilterForm], **kwargs) -> FilterForm:
+    """The page's filter form bound to its query string; each ignored value is a warning."""
+    form = form_class(request.GET, **kwargs)
+    for text in form.invalid_messages():
+        messages.warning(request, text)
+    return form

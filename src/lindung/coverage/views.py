@@ -23,6 +23,7 @@ from lindung.audit.models import AccessLog, log_access
 from lindung.core.export import attachment as _attachment
 from lindung.core.export import table_response
 from lindung.core.figures import cached
+from lindung.core.filters import read_filters
 from lindung.core.months import add_months_to_first, month_start
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.enrollment.models import FundingType, MembershipStatus
@@ -33,6 +34,13 @@ from . import dashboard as dash
 from . import reportjobs, reports
 from .bpjs_import import import_bpjs_counts
 from .exports import pdf_response
+from .filters import (
+    ExportListForm,
+    LeagueFilterForm,
+    ParitranaFilterForm,
+    PeopleFilterForm,
+    PeriodFilterForm,
+)
 from .forms import InnovationForm, PolicyForm, TargetForm, UploadForm
 from .league import METRICS, league_rows, league_table
 from .letterhead import letterhead_context
@@ -46,7 +54,7 @@ from .models import (
     ReportJob,
 )
 from .people import KINDS, people
-from .periods import parse_period, ref_day, today
+from .periods import ref_day, today
 from .snapshots import refresh_area
 
 PAGE_SIZE = 50
@@ -63,20 +71,10 @@ def _area(user, code: str) -> Area:
     return area
 
 
-def _period(request, key: str = "bulan", default: dt.date | None = None) -> dt.date:
-    raw = request.GET.get(key)
-    period = parse_period(raw)
-    current = month_start(today())
-    if raw and period is None:
-        messages.warning(
-            request, _("Bulan '%(raw)s' tidak valid; ditampilkan bulan berjalan.") % {"raw": raw}
-        )
-    if period is not None and period > current:
-        messages.warning(
-            request, _("Bulan di masa depan belum punya angka; ditampilkan bulan berjalan.")
-        )
-        period = None
-    return period or default or current
+def _period(request) -> tuple[dt.date, PeriodFilterForm]:
+    """The `bulan` of a dashboard or report (the running month when absent or bad)."""
+    form = read_filters(request, PeriodFilterForm)
+    return form.values["bulan"], form
 
 
 def _people_base(code: str) -> str:
@@ -131,7 +129,7 @@ def index(request):
 @login_required
 def area_dashboard(request, code: str):
     area = _area(request.user, code)
-    period = _period(request)
+    period, filter_form = _period(request)
     data = cached(
         f"dashboard:{period:%Y-%m}",
         request.user,
@@ -168,6 +166,7 @@ def area_dashboard(request, code: str):
             **data,
             "area": area,
             "period": period,
+            "filter_form": filter_form,
             "months": months,
             "chart": chart,
             "claims_url": _claims_url(area.code, period),
@@ -201,7 +200,7 @@ def area_export(request, code: str, table: str, fmt: str):
     area = _area(request.user, code)
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    period = _period(request)
+    period, _form = _period(request)
     stamp = f"{area.digits}_{period:%Y%m}"
     if table == "wilayah":
         head, children = dash.area_indicators(area, period)
@@ -259,26 +258,18 @@ def area_export(request, code: str, table: str, fmt: str):
     raise Http404
 
 
-def _people_filters(request, area: Area) -> dict:
-    sector = request.GET.get("sektor") or None
-    funding = request.GET.get("dana") or None
-    status = request.GET.get("status") or None
-    kind = request.GET.get("jenis") or "aktif"
-    if kind not in KINDS:
-        kind = "aktif"
-    return {
-        "kind": kind,
-        "sector": int(sector) if sector and sector.isdigit() else None,
-        "funding": funding if funding in FundingType.values else None,
-        "status": status if status in MembershipStatus.values else None,
-    }
-
-
 @login_required
 def people_list(request, code: str):
     area = _area(request.user, code)
-    period = _period(request)
-    f = _people_filters(request, area)
+    filter_form = read_filters(request, PeopleFilterForm)
+    values = filter_form.values
+    period = values["bulan"]
+    f = {
+        "kind": values["jenis"],
+        "sector": values["sektor"],
+        "funding": values["dana"] or None,
+        "status": values["status"] or None,
+    }
     qs = people(
         request.user,
         area.code,
@@ -288,10 +279,10 @@ def people_list(request, code: str):
         funding=f["funding"],
         status=f["status"],
     )
-    fmt = request.GET.get("format")
+    fmt = values["format"]
     if fmt in EXPORT_FORMATS:
         return _people_export(request, area, period, f, qs, fmt)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(values["page"])
     show = request.user.sees_personal_data
     rows = [{"m": m, "nik": m.worker.nik if show else mask_nik(m.worker.nik)} for m in page]
     query = request.GET.copy()
@@ -302,6 +293,7 @@ def people_list(request, code: str):
         {
             "area": area,
             "period": period,
+            "filter_form": filter_form,
             "day": ref_day(period),
             "f": f,
             "kind_label": KINDS[f["kind"]],
@@ -392,30 +384,29 @@ def league_index(request):
 
 
 def _league_params(request):
-    end = _period(request, "sampai")
-    start = _period(request, "dari", default=add_months_to_first(end, -12))
+    form = read_filters(request, LeagueFilterForm)
+    values = form.values
+    end = values["sampai"]
+    start = values["dari"] or add_months_to_first(end, -12)
     if start > end:
         messages.warning(request, _("Bulan awal setelah bulan akhir; keduanya ditukar."))
         start, end = end, start
-    metric = request.GET.get("urut") or "persen"
-    if metric not in METRICS:
-        metric = "persen"
-    return metric, start, end
+    return values["urut"], start, end, form
 
 
 @login_required
 def league(request, code: str):
     area = _area(request.user, code)
-    metric, start, end = _league_params(request)
+    metric, start, end, filter_form = _league_params(request)
     if area.level >= AreaLevel.DESA:
-        return _village_rank(request, area, metric, start, end)
+        return _village_rank(request, area, metric, start, end, filter_form)
     table = league_table(area, metric, start, end)
     yields = _outreach_yield(
         [r.code for r in (*table.ranked, *table.without_denominator)], start, end
     )
     for row in (*table.ranked, *table.without_denominator):
         row.outreach = yields.get(row.code, 0)
-    fmt = request.GET.get("format")
+    fmt = filter_form.values["format"]
     if fmt in EXPORT_FORMATS:
         header, rows = league_rows(table)
         return table_response(
@@ -429,6 +420,7 @@ def league(request, code: str):
         {
             "area": area,
             "table": table,
+            "filter_form": filter_form,
             "metric": metric,
             "metrics": METRICS,
             "months": [add_months_to_first(month_start(today()), -i) for i in range(0, 36)],
@@ -447,7 +439,7 @@ def _outreach_yield(codes: list[str], start, end) -> dict[str, int]:
     return yield_by_village(codes, start, last_day)
 
 
-def _village_rank(request, village: Area, metric: str, start, end):
+def _village_rank(request, village: Area, metric: str, start, end, filter_form):
     """A village's own place in its kecamatan's and the regency's league (figures only)."""
     places = []
     for scope in (village.parent, village.parent.parent if village.parent else None):
@@ -462,6 +454,7 @@ def _village_rank(request, village: Area, metric: str, start, end):
         {
             "area": village,
             "places": places,
+            "filter_form": filter_form,
             "metric": metric,
             "metrics": METRICS,
             "metric_label": METRICS[metric],
@@ -488,7 +481,7 @@ def certificate(request, code: str):
         )
     if area.level >= AreaLevel.DESA:
         raise Http404
-    metric, start, end = _league_params(request)
+    metric, start, end, _form = _league_params(request)
     table = league_table(area, metric, start, end)
     winners = table.winners(3)
     if not winners:
@@ -521,7 +514,7 @@ def certificate(request, code: str):
 @require_http_methods(["GET", "POST"])
 def monthly_report(request, code: str, fmt: str):
     area = _area(request.user, code)
-    period = _period(request)
+    period, _form = _period(request)
     return _report(request, area, ReportJob.Kind.MONTHLY, fmt, period)
 
 
@@ -529,12 +522,7 @@ def monthly_report(request, code: str, fmt: str):
 @require_http_methods(["GET", "POST"])
 def paritrana_report(request, code: str, fmt: str):
     area = _area(request.user, code)
-    year_raw = request.GET.get("tahun") or str(today().year)
-    year = (
-        int(year_raw)
-        if year_raw.isdigit() and 2000 <= int(year_raw) <= today().year
-        else today().year
-    )
+    year = read_filters(request, ParitranaFilterForm).values["tahun"]
     return _report(request, area, ReportJob.Kind.PARITRANA, fmt, dt.date(year, 1, 1))
 
 
@@ -577,8 +565,9 @@ def _report_job(request, pk: int) -> ReportJob:
 @login_required
 def report_jobs(request):
     qs = scoped(ReportJob.objects.filter(created_by=request.user), request.user)
-    page = Paginator(qs.select_related("area"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coverage/report_jobs.html", {"page": page})
+    filter_form = read_filters(request, ExportListForm)
+    page = Paginator(qs.select_related("area"), PAGE_SIZE).get_page(filter_form.values["page"])
+    return render(request, "coverage/report_jobs.html", {"page": page, "filter_form": filter_form})
 
 
 @login_required
@@ -659,7 +648,8 @@ def bpjs_reports(request):
                         request, _("%(n)s angka laporan BPJS tersimpan.") % {"n": result.saved}
                     )
                     return redirect("coverage:bpjs_reports")
-    fmt = request.GET.get("format")
+    filter_form = read_filters(request, ExportListForm)
+    fmt = filter_form.values["format"]
     if fmt in EXPORT_FORMATS:
         header = ["kode_wilayah", "wilayah", "bulan", "segmen", "jumlah", "sumber"]
         rows = [
@@ -674,11 +664,16 @@ def bpjs_reports(request):
             for r in qs
         ]
         return table_response(fmt, "laporan_bpjs", "Laporan BPJS", header, rows)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(filter_form.values["page"])
     return render(
         request,
         "coverage/bpjs_reports.html",
-        {"page": page, "form": form, "can_import": _may_import_bpjs(request.user)},
+        {
+            "page": page,
+            "form": form,
+            "filter_form": filter_form,
+            "can_import": _may_import_bpjs(request.user),
+        },
     )
 
 
@@ -698,7 +693,8 @@ def targets(request):
     own = scoped(CoverageTarget.objects.select_related("area"), user)
     national = CoverageTarget.objects.filter(area__isnull=True)
     rows = list(national) + list(own)
-    fmt = request.GET.get("format")
+    filter_form = read_filters(request, ExportListForm)
+    fmt = filter_form.values["format"]
     if fmt in EXPORT_FORMATS:
         header = ["wilayah", "tahun", "target_persen", "sumber", "catatan"]
         data = [[r.area_id or "nasional", r.year, r.percent, r.source, r.note] for r in rows]
@@ -709,6 +705,7 @@ def targets(request):
         {
             "rows": rows,
             "form": form,
+            "filter_form": filter_form,
             "can_edit": user.is_admin,
             "bands": GradeBand.objects.order_by("-valid_from", "min_percent"),
             "config": CoverageConfig.current(),
