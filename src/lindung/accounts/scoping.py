@@ -52,11 +52,15 @@ def get_scoped_or_404(qs: QuerySet[M], user, **lookup) -> M:
         raise Http404("Data tidak ditemukan.") from exc
 
 
-def user_covers_area(user, area_code: str) -> bool:
-    code = user.scope_code
-    if code == "":
+def scope_covers(scope_code: str | None, area_code: str) -> bool:
+    """Area `area_code` lies within scope `scope_code` ("" = everything, None = nothing)."""
+    if scope_code == "":
         return True
-    return bool(code) and (area_code == code or area_code.startswith(code + "."))
+    return bool(scope_code) and (area_code == scope_code or area_code.startswith(scope_code + "."))
+
+
+def user_covers_area(user, area_code: str) -> bool:
+    return scope_covers(user.scope_code, area_code)
 
 
 def in_area(qs: QuerySet[M], code: str) -> QuerySet[M]:

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import connection
 
 from lindung.accounts.masking import mask_nik
+from lindung.accounts.scoping import scope_covers
 from lindung.workers.models import Worker
 from lindung.workers.nik import birth_from_digits, known_region_prefix, parse_nik
 
@@ -1115,10 +1116,6 @@ def _find_possible_duplicates(
     )
 
 
-def _in_scope(scope_code: str, area_code: str) -> bool:
-    return scope_code == "" or area_code == scope_code or area_code.startswith(scope_code + ".")
-
-
 def _village_names(codes_: set[str]) -> dict[str, str]:
     from lindung.areas.models import Area
 
@@ -1138,7 +1135,7 @@ def _other_person(pair: Pair, keys: RowKeys, scope_code: str, villages: dict[str
     if other.in_file:
         return f"baris {keys.where(other.key)} ({other.name}, NIK {mask_nik(other.nik)})"
     place = villages.get(other.village, other.village)
-    if _in_scope(scope_code, other.village):
+    if scope_covers(scope_code, other.village):
         return f"pekerja terdaftar {other.name} di {place} (NIK {mask_nik(other.nik)})"
     return f"seseorang yang sudah terdaftar di {place} (NIK {mask_nik(other.nik)})"
 
