@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 try:
     import redis
@@ -117,8 +117,16 @@ def launch(name: str, job_id: int) -> str:
 
 def _start_thread(name: str, job_id: int) -> None:
     threading.Thread(
-        target=run_in_thread, args=(name, job_id), name=f"{name}-{job_id}", daemon=True
+        target=_run_and_close, args=(name, job_id), name=f"{name}-{job_id}", daemon=True
     ).start()
+
+
+def _run_and_close(name: str, job_id: int) -> None:
+    try:
+        run_in_thread(name, job_id)
+    finally:
+        # The thread dies here; a connection left open would outlive it on the server side.
+        connections.close_all()
 
 
 def run_in_thread(name: str, job_id: int) -> None:

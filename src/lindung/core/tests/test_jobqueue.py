@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import logging
 import os
+import threading
 import time
 from types import SimpleNamespace
 
@@ -218,3 +219,40 @@ def test_heartbeats_of_workers_gone_for_a_day_are_pruned(probes):
     os.utime(old, (long_ago, long_ago))
     jobqueue.prune_heartbeats()
     assert not old.exists() and jobqueue.heartbeat_path().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_thread_closes_its_own_connection_when_it_ends(monkeypatch):
+    seen = {}
+
+    def job(name, job_id):
+        from django.db import connections
+
+        wrapper = connections["default"]  # this thread's own, not a proxy to the caller's
+        with wrapper.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        seen["connection"] = wrapper
+
+    monkeypatch.setattr(jobqueue, "run_in_thread", job)
+    started = []
+    monkeypatch.setattr(jobqueue.threading, "Thread", _Recorded(started))
+    jobqueue._start_thread("probe_a", 7)
+    thread = started[0]
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    wrapper = seen["connection"]
+    # Closed, not left for the server to time out (SQLite keeps an in-memory test database open).
+    assert wrapper.connection is None or wrapper.is_in_memory_db()
+
+
+class _Recorded:
+    """threading.Thread that remembers the threads it made."""
+
+    def __init__(self, started):
+        self.started = started
+        self.thread_class = threading.Thread
+
+    def __call__(self, *args, **kwargs):
+        thread = self.thread_class(*args, **kwargs)
+        self.started.append(thread)
+        return thread
