@@ -14,7 +14,7 @@ appended to bench/RESULTS.md under "Load" (not with `--no-append`).
 
 `--database-url URL` measures an existing data set instead (bench/suite.py passes the one its
 coverage benchmark built): no demo is built, the database is migrated and the demo accounts
-are created or refreshed (`lindung.core.demo.users.ensure_demo_users`); `--workers` then only
+are created or refreshed (`lindung.site.demo.users.ensure_demo_users`); `--workers` then only
 labels the result. `--json` prints one JSON object on stdout (median and every run) and sends
 the text report to stderr.
 """
@@ -53,7 +53,7 @@ LOG: TextIO | None = None
 # with one of these names is left alone by ensure_demo_users, so it is refused here.
 ENSURE_USERS = """
 from lindung.accounts.models import Role
-from lindung.core.demo.users import ensure_demo_users
+from lindung.site.demo.users import ensure_demo_users
 logins = {login.user.username: login for login in ensure_demo_users()}
 for name in ("admin", "bpjs"):
     assert logins[name].is_demo, f"{name!r} is a real account, not a demo one"

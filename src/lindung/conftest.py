@@ -5,7 +5,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from lindung.core import testing
+from lindung.workers import testing
 
 # Examples are checked for what they produce, not how fast: on a shared 2-core machine one page
 # render can exceed hypothesis's default 200 ms deadline and fail an unrelated test.

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "lindung.tallies",
     "lindung.exchange",
     "lindung.api",
+    # Above every domain app: home, worklists, personal-data pages, demo (docs: Layers).
+    "lindung.site",
     # Serves Swagger UI's own files (JS, CSS, favicon) from our static files: /api/v1/docs works
     # on a network without internet, and no third-party CDN sees who reads the docs.
     "ninja",

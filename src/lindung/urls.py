@@ -6,15 +6,15 @@ from django.views.generic import RedirectView
 
 from lindung.accounts.login import LoginView, admin_login
 from lindung.api.api import api
-from lindung.core import views as core_views
-from lindung.core import views_personal
+from lindung.site import views as site_views
+from lindung.site import views_personal
 
 # The admin site signs in through the same page: one address limit, one second step.
 admin.site.login = admin_login
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("daftar-kerja/", core_views.worklists, name="worklists"),
+    path("", site_views.home, name="home"),
+    path("daftar-kerja/", site_views.worklists, name="worklists"),
     path("data-pribadi/", views_personal.person_search, name="person_search"),
     path(
         "data-pribadi/<int:worker_id>/ekspor/", views_personal.person_export, name="person_export"

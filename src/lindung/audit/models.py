@@ -40,3 +40,8 @@ def log_access(user, action: str, what: str, *, area_code: str = "", record_coun
         area_code=area_code,
         record_count=record_count,
     )
+
+
+def log_export(sender, *, user, what: str, area_code: str = "", record_count: int = 0, **kwargs):
+    """Receiver of core.export.exported: one access-log row per list download."""
+    log_access(user, AccessLog.Action.EXPORT, what, area_code=area_code, record_count=record_count)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
+from django.dispatch import Signal
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -31,6 +32,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The `pemisah` query value of a download → CSV separator. `titikkoma` is «CSV untuk Excel».
 SEPARATORS = {"koma": ",", "titikkoma": ";"}
 BOM = "\ufeff"  # so Excel opens UTF-8 names (Baiq, Lalu, diacritics) correctly
+
+# Sent once per list download (core.generic.export) with `user`, `what`, `area_code` and
+# `record_count`. The audit app writes the access log from it (AuditConfig.ready), so core
+# does not import audit. Sent with send(), not send_robust(): a download whose log could not
+# be written fails rather than leaving unrecorded.
+exported = Signal()
 
 
 def cell_value(value):

@@ -1,17 +1,17 @@
-"""Builders for tests (and nothing else): users per role, workers with valid NIKs."""
+"""Builders for tests (and nothing else): users per role, the shared view-test mixins.
+
+Domain-free (core is the base layer): builders of workers and areas are in
+`lindung.workers.testing`, which re-exports everything here.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 import hypothesis
 from hypothesis import strategies as st
 
 from lindung.accounts.models import Role, User
-from lindung.areas.services import load_areas
-from lindung.workers.models import Sector, Worker
-from lindung.workers.nik import compose_nik
 
 PASSWORD = "uji-Lindung-2026!"
 _serials = itertools.count(1)
@@ -23,10 +23,6 @@ VILLAGE_B = "52.03.01.2001"  # Tanjung Luar, Keruak
 KECAMATAN_A = "52.03.07"
 KECAMATAN_B = "52.03.01"
 REGENCY = "52.03"
-
-
-def load_lombok_timur() -> None:
-    load_areas(prefix=REGENCY)
 
 
 def make_user(role: str, area_code: str | None, username: str | None = None) -> User:
@@ -46,28 +42,6 @@ def role_users() -> dict[str, User]:
         Role.OPERATOR_DESA: make_user(Role.OPERATOR_DESA, VILLAGE_A),
         Role.VIEWER: make_user(Role.VIEWER, REGENCY),
     }
-
-
-def default_sector() -> Sector:
-    sector, _ = Sector.objects.get_or_create(
-        code="buruh-tani", defaults={"name": "Buruh tani", "priority": 2}
-    )
-    return sector
-
-
-def make_worker(village_code: str = VILLAGE_A, **fields) -> Worker:
-    sex = fields.pop("sex", "L")
-    birth = fields.pop("birth_date", dt.date(1985, 3, 14))
-    nik = fields.pop("nik", compose_nik(village_code[:8], birth, sex, next(_serials) % 9999 + 1))
-    return Worker.objects.create(
-        nik=nik,
-        name=fields.pop("name", f"Pekerja {nik[-4:]}"),
-        sex=sex,
-        birth_date=birth,
-        village_id=village_code,
-        sector=fields.pop("sector", None) or default_sector(),
-        **fields,
-    )
 
 
 # --- view test mixins --------------------------------------------------------------------------

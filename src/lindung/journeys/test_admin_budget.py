@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from lindung.core import testing
 from lindung.funding.models import Commitment, CommitmentStatus, FundingSource
 from lindung.funding.tests.conftest import member, sector
+from lindung.workers import testing
 
 pytestmark = [
     pytest.mark.browser,

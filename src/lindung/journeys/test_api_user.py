@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.models import Worker
 
 pytestmark = [

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from lindung.areas.models import Area
-from lindung.core import testing
 from lindung.coverage.tests.conftest import member
+from lindung.workers import testing
 
 pytestmark = [
     pytest.mark.browser,

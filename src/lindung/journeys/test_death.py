@@ -13,11 +13,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lindung.claims.models import Claim, ClaimStatus
-from lindung.core import jobqueue, testing
+from lindung.core import jobqueue
 from lindung.coverage import reportjobs
 from lindung.coverage.models import ReportJob
 from lindung.coverage.tests.conftest import member
 from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.workers import testing
 from lindung.workers.nik import compose_nik
 
 pytestmark = [

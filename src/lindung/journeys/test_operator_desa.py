@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from lindung.core import testing
 from lindung.enrollment.models import ContributionPayment, Membership, MembershipStatus
 from lindung.imports.tests.helpers import ensure_sectors
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

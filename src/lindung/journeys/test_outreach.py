@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from lindung.core import testing
 from lindung.outreach.models import Activity, ActivityRegistration, Team
 from lindung.outreach.tests.conftest import image_bytes
+from lindung.workers import testing
 
 pytestmark = [
     pytest.mark.browser,

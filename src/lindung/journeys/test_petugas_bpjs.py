@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import Membership, MembershipStatus
 from lindung.exchange import files
+from lindung.workers import testing
 
 pytestmark = [
     pytest.mark.browser,

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lindung.core import jobqueue, testing
+from lindung.core import jobqueue
 from lindung.coverage import reportjobs
 from lindung.coverage.models import ReportJob
 from lindung.coverage.tests.conftest import member
 from lindung.funding.models import FundingSource
+from lindung.workers import testing
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,10 +4,10 @@ import pytest
 
 from lindung.accounts.tokens import issue_token
 from lindung.claims.models import Claim, Heir
-from lindung.core import testing
 from lindung.enrollment.models import ContributionPayment, Membership
 from lindung.funding.models import Commitment, FundingSource
 from lindung.outreach.models import Activity, Team
+from lindung.workers import testing
 
 
 def bearer(user):

@@ -2,8 +2,8 @@ import pytest
 from django.test import override_settings
 
 from lindung.accounts.tokens import issue_token, revoke_token
-from lindung.core import testing
 from lindung.enrollment.models import Membership
+from lindung.workers import testing
 
 
 def bearer(user):

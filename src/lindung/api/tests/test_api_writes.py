@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.enrollment.models import Membership
 from lindung.enrollment.tariffs import monthly_contribution
 from lindung.funding.models import FundingSource
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

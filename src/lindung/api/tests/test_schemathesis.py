@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from lindung.accounts.tokens import issue_token
-from lindung.core import testing
 from lindung.enrollment.models import Membership
+from lindung.workers import testing
 from lindung.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

@@ -1,5 +1,5 @@
 from lindung.audit.services import history_entries
-from lindung.core import testing
+from lindung.workers import testing
 
 
 def test_worker_changes_are_recorded_and_viewable_by_admin(client, users):

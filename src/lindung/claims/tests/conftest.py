@@ -6,8 +6,8 @@ import pytest
 
 from lindung.claims.models import Claim, ClaimStatus
 from lindung.claims.rules import RuleBook
-from lindung.core import testing
 from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.workers import testing
 
 
 def make_membership(

@@ -6,7 +6,7 @@ import pytest
 
 from lindung.claims.models import Claim
 from lindung.claims.models import ClaimStatus as S
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.nik import compose_nik
 
 from .conftest import make_claim, make_membership

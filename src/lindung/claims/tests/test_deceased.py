@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from lindung.claims.deceased import deceased_without_claim, import_death_list, parse_date
 from lindung.claims.providers import home_cards, worklist_sections
-from lindung.core import testing
 from lindung.enrollment.models import MembershipStatus
+from lindung.workers import testing
 
 from .conftest import make_claim, make_membership
 

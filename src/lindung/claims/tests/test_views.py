@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lindung.claims.models import Claim, ClaimsSettings, Heir, JkmWaitingVariant
 from lindung.claims.models import ClaimStatus as S
 from lindung.claims.models import Relationship as R
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.nik import compose_nik
 
 from .conftest import make_claim, make_membership

@@ -1,5 +1,3 @@
-"""Synthetic demo data for Lombok Timur (`lindung demo`): people, memberships, demo logins.
-
-Everything here is invented: names, NIKs and numbers only look real. Other apps add their
-own demo data through `lindung.core.demo.registry`.
-"""
+"""What domain apps need to add demo data without importing the site layer: the step
+registry (`registry`) and invented Indonesian names (`names`). `lindung.site.demo` builds the
+people, memberships and logins and runs the registered steps."""

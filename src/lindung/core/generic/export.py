@@ -4,7 +4,7 @@ The page declares `rows(qs, user)`: the records as lists of values, masked for t
 `accounts.masking`, with their column titles in `.header`. `lindung.core.export` writes them
 (override `write(rows, fmt, filename)` for another layout). A CSV takes `,` as separator, or
 `;` with `?pemisah=titikkoma` («CSV untuk Excel»: Indonesian Excel splits on `;`).
-This class only scopes, filters, counts and logs."""
+This class only scopes, filters, counts and logs (`export.exported`, which audit records)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from lindung.audit.models import AccessLog, log_access
 from lindung.core import export
 from lindung.core.filters import FilterForm
 
@@ -67,10 +66,10 @@ class ScopedExportView(FilteredMixin, ScopedMixin, View):
             qs = qs.order_by(*self.ordering)
         form = self.get_filter_form()
         values = form.values if form is not None else {}
-        log_access(
-            request.user,
-            AccessLog.Action.EXPORT,
-            f"{self.log_label} ({fmt.upper()}) {request.GET.urlencode()}".strip(),
+        export.exported.send(
+            type(self),
+            user=request.user,
+            what=f"{self.log_label} ({fmt.upper()}) {request.GET.urlencode()}".strip(),
             area_code=str(self.log_area(values) or ""),
             record_count=qs.count(),
         )

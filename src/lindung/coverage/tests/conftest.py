@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from lindung.areas.models import WorkforceDenominator
-from lindung.core import testing
 from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.workers import testing
 from lindung.workers.models import Sector
 
 D = dt.date

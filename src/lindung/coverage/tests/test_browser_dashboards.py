@@ -2,8 +2,8 @@
 
 import pytest
 
-from lindung.core import testing
 from lindung.coverage.snapshots import refresh_area
+from lindung.workers import testing
 
 from .conftest import D, denominator, member
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from lindung.core import jobqueue, testing
+from lindung.core import jobqueue
 from lindung.coverage import reportjobs
 from lindung.coverage.models import ReportJob
 from lindung.coverage.snapshots import refresh_area
+from lindung.workers import testing
 
 from .conftest import member
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lindung.areas.models import Area
-from lindung.core import testing
 from lindung.core.months import add_months_to_first, month_start
 from lindung.coverage.dashboard import breakdown, status_counts
 from lindung.coverage.models import CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
@@ -19,6 +18,7 @@ from lindung.coverage.periods import today
 from lindung.coverage.snapshots import refresh_area, refresh_villages
 from lindung.enrollment import services
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus
+from lindung.workers import testing
 from lindung.workers.models import Sector
 
 from .conftest import D, member

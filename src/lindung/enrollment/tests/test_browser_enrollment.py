@@ -2,8 +2,8 @@
 
 import pytest
 
-from lindung.core import testing
 from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.workers import testing
 
 # serialized_rollback keeps the seeded tariff tables for the tests that run after this one.
 pytestmark = [

@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.enrollment import services
 from lindung.enrollment.models import Membership, MembershipStatus
 from lindung.funding import services as funding
 from lindung.funding.models import FundingSource
+from lindung.workers import testing
 from lindung.workers.models import EligibilityOverride, Sector
 
 pytestmark = pytest.mark.django_db

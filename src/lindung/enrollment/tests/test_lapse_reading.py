@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from lindung.core import testing
 from lindung.enrollment import services
 from lindung.enrollment.models import EndReason, Membership, MembershipStatus
 from lindung.enrollment.tariffs import LapseRule
+from lindung.workers import testing
 
 pytestmark = pytest.mark.django_db
 S = MembershipStatus

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.enrollment.models import Membership, MembershipStatus
+from lindung.workers import testing
 
 S = MembershipStatus
 pytestmark = pytest.mark.django_db

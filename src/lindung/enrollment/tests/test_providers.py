@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindung.areas.models import Area
-from lindung.core import testing
 from lindung.core.navigation import items_for
 from lindung.enrollment import providers, services
 from lindung.enrollment.models import MembershipStatus
+from lindung.workers import testing
 
 S = MembershipStatus
 

@@ -6,11 +6,11 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 
-from lindung.core import testing
 from lindung.enrollment import services
 from lindung.enrollment.models import EndReason, Membership, MembershipStatus, MembershipTransition
 from lindung.enrollment.services import ALLOWED, TransitionError, apply_lapse_rules
 from lindung.enrollment.tariffs import LapseRule
+from lindung.workers import testing
 
 S = MembershipStatus
 TODAY = dt.date(2026, 11, 24)

@@ -8,10 +8,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lindung.core import testing
 from lindung.core.formatting import format_date
 from lindung.enrollment import services
 from lindung.enrollment.models import ContributionPayment, Membership, MembershipStatus
+from lindung.workers import testing
 
 S = MembershipStatus
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from lindung.core import testing
 from lindung.enrollment.models import Membership
+from lindung.workers import testing
 
 NAMES = [
     "Baiq Nurhayati", "Lalu Muhammad Zohri", "Inaq Sahnun", "Amaq Jumenah",

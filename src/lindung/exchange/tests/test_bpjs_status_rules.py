@@ -9,11 +9,11 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import Membership, MembershipTransition
 from lindung.exchange import bpjs_status
 from lindung.exchange.matching import Match
+from lindung.workers import testing
 
 from .conftest import verified
 

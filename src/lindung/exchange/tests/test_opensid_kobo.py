@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lindung.audit.models import AccessLog
-from lindung.core import testing
 from lindung.enrollment.models import Membership
 from lindung.exchange import bridge, kobo, opensid
 from lindung.exchange.bpjs_status import STATUS_WORDS, normalise_word, parse_status
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

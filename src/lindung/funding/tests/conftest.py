@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
-from lindung.core import testing
 from lindung.enrollment.models import Membership, MembershipStatus
 from lindung.funding.models import FundingSource
+from lindung.workers import testing
 from lindung.workers.models import Sector
 
 

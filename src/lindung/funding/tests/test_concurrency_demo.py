@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from lindung.core import testing
 from lindung.funding import providers, services
 from lindung.funding.models import Commitment, FundingSource, Scenario
+from lindung.workers import testing
 
 from .conftest import member, sector, source
 

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from lindung.core import testing
 from lindung.imports.models import PossibleDuplicate
 from lindung.imports.registry_run import find_duplicates
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

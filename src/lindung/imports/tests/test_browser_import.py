@@ -2,7 +2,7 @@
 
 import pytest
 
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.models import Worker
 
 from .helpers import csv_bytes, ensure_sectors, person

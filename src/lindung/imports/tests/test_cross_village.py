@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lindung.core import testing
 from lindung.imports.dedup import _keys, regency_pairs
 from lindung.imports.services import run_import
 from lindung.national import model
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

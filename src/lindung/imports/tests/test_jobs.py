@@ -7,9 +7,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from lindung.core import testing
 from lindung.imports import jobs
 from lindung.imports.models import ImportJob
+from lindung.workers import testing
 from lindung.workers.models import Worker
 
 from .helpers import csv_bytes, ensure_sectors, person

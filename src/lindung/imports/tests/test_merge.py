@@ -13,11 +13,11 @@ from django.urls import reverse
 from lindung.accounts.models import Role
 from lindung.areas.services import load_areas
 from lindung.claims.models import Claim
-from lindung.core import testing
 from lindung.enrollment.models import ContributionPayment, Membership
 from lindung.imports.models import PossibleDuplicate, WorkerMerge
 from lindung.imports.registry_run import find_duplicates
 from lindung.imports.review import ReviewError, confirm_distinct, merge_into_match, undo_merge
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.nik import compose_nik
 

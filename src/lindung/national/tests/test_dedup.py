@@ -166,7 +166,7 @@ def test_bad_input_is_refused():
 @pytest.mark.django_db
 def test_records_from_the_registry(lotim):
     from lindung.areas.services import load_areas
-    from lindung.core import testing
+    from lindung.workers import testing
 
     load_areas(prefix=LOBAR)
     birth = dt.date(1988, 2, 14)

@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from lindung.areas.services import load_areas
-from lindung.core import testing
 from lindung.enrollment.models import Membership
 from lindung.national import partitioning
+from lindung.workers import testing
 from lindung.workers.models import Worker
 
 LOTIM, LOBAR = "52.03", "52.01"

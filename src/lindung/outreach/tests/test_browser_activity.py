@@ -2,8 +2,8 @@
 
 import pytest
 
-from lindung.core import testing
 from lindung.outreach.models import Activity, ActivityRegistration, Team
+from lindung.workers import testing
 
 from .conftest import image_bytes
 

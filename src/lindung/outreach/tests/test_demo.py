@@ -5,10 +5,10 @@ import random
 
 from django.utils import timezone
 
-from lindung.core import testing
 from lindung.outreach import services
 from lindung.outreach.demo import demo_outreach
 from lindung.outreach.models import Activity, ActivityRegistration, Team
+from lindung.workers import testing
 
 from .conftest import registered_days_ago
 

@@ -5,7 +5,6 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.core import testing
 from lindung.core.months import shift_month
 from lindung.outreach import services
 from lindung.outreach.models import (
@@ -14,6 +13,7 @@ from lindung.outreach.models import (
     OutreachPolicy,
     OutreachTarget,
 )
+from lindung.workers import testing
 
 from .conftest import make_activity, make_team, registered_days_ago
 

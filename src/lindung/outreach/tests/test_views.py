@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from lindung.areas.models import Area
-from lindung.core import testing
 from lindung.outreach import services
 from lindung.outreach.models import (
     Activity,
@@ -16,6 +15,7 @@ from lindung.outreach.models import (
     Team,
     TeamMember,
 )
+from lindung.workers import testing
 
 from .conftest import image_bytes, make_activity
 

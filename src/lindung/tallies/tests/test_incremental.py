@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from lindung.accounts.scoping import area_q
 from lindung.claims.deceased import deceased_without_claim
 from lindung.claims.models import Claim
-from lindung.core import testing
 from lindung.enrollment import queries
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import Membership, MembershipStatus
@@ -22,6 +21,7 @@ from lindung.tallies import entries as tally
 from lindung.tallies.models import VillageTally
 from lindung.tallies.services import active_on, rebuild, recount, stored, total
 from lindung.tallies.signals import track
+from lindung.workers import testing
 from lindung.workers.models import Worker
 from lindung.workers.selectors import needing_verification
 

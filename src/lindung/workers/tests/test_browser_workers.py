@@ -2,7 +2,7 @@
 
 import pytest
 
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.models import Worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from lindung.core import testing
+from lindung.workers import testing
 from lindung.workers.eligibility import evaluate, rule_for
 from lindung.workers.models import EligibilityRule, Sector
 

@@ -1,0 +1,1 @@
+"""Top layer: pages and commands that span the domain apps (docs/development.md, Layers)."""
