@@ -39,6 +39,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from lindung.core.areacodes import ancestor_codes
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -102,16 +104,10 @@ def _bump_areas(codes: frozenset[str]) -> None:
         _bump_key(AREA_KEY + code)
 
 
-def with_ancestors(code: str) -> set[str]:
-    """'52.03.07.2012' -> {'52.03.07.2012', '52.03.07', '52.03', '52', ''} ('': everywhere)."""
-    parts = code.split(".")
-    return {".".join(parts[:i]) for i in range(len(parts) + 1)}
-
-
 def areas_changed(codes) -> None:
     """Records of these areas changed: their figures and their ancestors' are out of date,
     now and again on commit (see data_changed)."""
-    areas = frozenset(a for code in codes if code for a in with_ancestors(code))
+    areas = frozenset(a for code in codes if code for a in (code, *ancestor_codes(code), ""))
     if not areas:
         return
     _bump_areas(areas)

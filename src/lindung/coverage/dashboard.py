@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Max, Sum
 
 from lindung.accounts.scoping import scoped
-from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area
+from lindung.core.areacodes import ancestor_codes
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, MembershipStatus
 from lindung.workers.models import Sector

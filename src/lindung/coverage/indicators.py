@@ -16,8 +16,8 @@ from typing import NamedTuple
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
-from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, WorkforceDenominator
+from lindung.core.areacodes import ancestor_codes
 from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import Membership
 

@@ -26,8 +26,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lindung.areas.codes import ancestor_codes
 from lindung.areas.models import Area, AreaLevel
+from lindung.core.areacodes import ancestor_codes
 from lindung.core.months import add_months_to_first, month_start
 from lindung.enrollment.models import PRE_ACTIVE, Membership
 from lindung.workers.models import Worker

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scoping import area_q
-from lindung.areas.codes import ancestor_codes
 from lindung.core import jobqueue
+from lindung.core.areacodes import ancestor_codes
 from lindung.enrollment.models import Membership
 
 from . import optimiser

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scoping import scoped, user_covers_area
-from lindung.areas.codes import ancestor_codes
+from lindung.core.areacodes import ancestor_codes
 from lindung.core.formatting import format_month, format_rupiah
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus

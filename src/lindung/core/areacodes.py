@@ -1,4 +1,5 @@
-"""Area codes are dotted paths (52.03.07.2012): ancestry is read from the code, no query."""
+"""Area codes are dotted paths (52.03.07.2012): ancestry is read from the code, no query.
+In core because figures (core) and the domain apps both need it."""
 
 from __future__ import annotations
 

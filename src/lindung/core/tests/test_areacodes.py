@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.areas.codes import ancestor_codes
+from lindung.core.areacodes import ancestor_codes
 
 
 def test_village_ancestors_nearest_first():
