@@ -6,12 +6,22 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "Kepesertaan"
 
     def ready(self) -> None:
+        from django.db.models import OuterRef
         from django.utils.translation import gettext_lazy as _
 
         from lindung.core import home, worklists
         from lindung.core.navigation import NavItem, register
+        from lindung.workers import memberships
 
         from . import providers
+        from .models import Membership, MembershipStatus
+
+        memberships.register(
+            memberships.MembershipLookup(
+                statuses=MembershipStatus.choices,
+                of_worker=lambda: Membership.objects.filter(worker=OuterRef("pk")),
+            )
+        )
 
         register(NavItem(_("Daftar kepesertaan"), "enrollment:list", group="kepesertaan", order=0))
         register(NavItem(_("Tarif iuran"), "enrollment:tariffs", group="kepesertaan", order=30))

@@ -182,15 +182,16 @@ class WorkerFilterForm(FilterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from lindung.enrollment.models import MembershipStatus
         from lindung.workers.funding_types import FundingType
+
+        from .memberships import lookup
 
         self.fields["wilayah"].choices = [("", _("Semua wilayah saya")), *area_choices(user)]
         self.fields["sektor"].empty_label = _("Semua sektor")
         self.fields["status"].choices = [
             ("", _("Semua status")),
             (self.NO_MEMBERSHIP, _("Belum punya kepesertaan")),
-            *MembershipStatus.choices,
+            *(found.statuses if (found := lookup()) else []),
         ]
         self.fields["dana"].choices = [("", _("Semua sumber dana")), *FundingType.choices]
         groups = Sector.objects.order_by().values_list("priority", flat=True).distinct()

@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from lindung.accounts.scoping import area_q, scoped, user_covers_area
 
+from . import memberships
 from .models import Worker
 from .nik import clean_nik
 
 NO_MEMBERSHIP = "belum"
+
+
+def _by_membership(qs: QuerySet[Worker], params: dict) -> QuerySet[Worker]:
+    status, funding = params.get("status"), params.get("dana")
+    found = memberships.lookup()
+    if found is None or not (status or funding):
+        return qs
+    of_worker = found.of_worker()
+    if status == NO_MEMBERSHIP:
+        qs = qs.filter(~Exists(of_worker))
+    elif status:
+        qs = qs.filter(Exists(of_worker.filter(status=status)))
+    if funding:
+        qs = qs.filter(Exists(of_worker.filter(funding_type=funding)))
+    return qs
 
 
 def needing_verification(qs: QuerySet[Worker]) -> QuerySet[Worker]:
@@ -23,8 +39,6 @@ def filtered_workers(user, params: dict) -> QuerySet[Worker]:
 
 def filter_workers(qs: QuerySet[Worker], user, params: dict) -> QuerySet[Worker]:
     """Narrow already scoped workers by the cleaned filter values in `params`."""
-    from lindung.enrollment.models import Membership
-
     area = params.get("wilayah")
     if area and user_covers_area(user, area):
         qs = qs.filter(area_q("village", area))
@@ -34,14 +48,7 @@ def filter_workers(qs: QuerySet[Worker], user, params: dict) -> QuerySet[Worker]
         qs = qs.filter(sector=params["sektor"])
     if params.get("prioritas") is not None:
         qs = qs.filter(priority_group=params["prioritas"])
-    memberships = Membership.objects.filter(worker=OuterRef("pk"))
-    status = params.get("status")
-    if status == NO_MEMBERSHIP:
-        qs = qs.filter(~Exists(memberships))
-    elif status:
-        qs = qs.filter(Exists(memberships.filter(status=status)))
-    if params.get("dana"):
-        qs = qs.filter(Exists(memberships.filter(funding_type=params["dana"])))
+    qs = _by_membership(qs, params)
     if params.get("verifikasi") == "perlu":
         qs = needing_verification(qs)
     elif params.get("verifikasi") == "ok":
