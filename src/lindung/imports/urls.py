@@ -4,13 +4,13 @@ from . import views
 
 app_name = "imports"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("templat.xlsx", views.template, name="template"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/kemajuan/", views.progress, name="progress"),
-    path("<int:pk>/pemetaan/", views.mapping, name="mapping"),
-    path("<int:pk>/simpan/", views.commit, name="commit"),
-    path("<int:pk>/laporan/", views.report, name="report"),
-    path("duplikat/", views.duplicates, name="duplicates"),
-    path("duplikat/<int:pk>/", views.duplicate_detail, name="duplicate_detail"),
+    path("", views.ImportIndexView.as_view(), name="index"),
+    path("templat.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("<int:pk>/", views.JobDetailView.as_view(), name="detail"),
+    path("<int:pk>/kemajuan/", views.JobProgressView.as_view(), name="progress"),
+    path("<int:pk>/pemetaan/", views.MappingView.as_view(), name="mapping"),
+    path("<int:pk>/simpan/", views.CommitView.as_view(), name="commit"),
+    path("<int:pk>/laporan/", views.ReportView.as_view(), name="report"),
+    path("duplikat/", views.DuplicateListView.as_view(), name="duplicates"),
+    path("duplikat/<int:pk>/", views.DuplicateDetailView.as_view(), name="duplicate_detail"),
 ]

@@ -1,20 +1,32 @@
-"""Thin views: upload, mapping, preview/progress, commit, downloads, duplicate review."""
+"""Import pages (upload, mapping, preview/progress, commit, downloads, duplicate review): thin
+declarations over the generic scoped views (core.generic). Every query parameter is read
+through a filter form (filters.py). The work itself runs in `jobs` (one job per file: the
+preview and the commit are each one background run, the commit one transaction)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
 
-from lindung.accounts.scoping import get_scoped_or_404, scoped
 from lindung.core import export
+from lindung.core.filters import read_filters
+from lindung.core.generic import (
+    EditorRequiredMixin,
+    FilteredMixin,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedEditView,
+    ScopedListView,
+)
 
 from . import jobs, preview
+from .filters import DuplicateFilterForm, JobListFilterForm, ProblemsFilterForm
 from .forms import DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, PossibleDuplicate, WorkerMerge
 from .pairs import comparison, pairs_for
@@ -24,25 +36,42 @@ from .review import ReviewError, confirm_distinct, merge_into_match, undo_merge
 from .services import STAGES
 from .sheets import read_workbook
 
-
-def _editor(request) -> None:
-    if not request.user.can_edit:
-        raise PermissionDenied("Peran Anda hanya dapat melihat data.")
+PROBLEMS_PER_PAGE = 50
 
 
-def _job(request, pk: int) -> ImportJob:
-    _editor(request)
-    return get_scoped_or_404(
-        ImportJob.objects.select_related("area", "created_by"), request.user, pk=pk
-    )
+def _detail_url(job: ImportJob) -> str:
+    return reverse("imports:detail", args=[job.pk])
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def index(request):
-    _editor(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+class JobMixin:
+    """An import job of the user's area (404 outside it); only roles that edit data see jobs."""
+
+    queryset = ImportJob.objects.select_related("area", "created_by")
+
+    def get_object(self):
+        job = super().get_object()
+        self.require_editor()
+        return job
+
+
+class ImportIndexView(EditorRequiredMixin, ScopedListView):
+    """The upload form and the area's import history. A file is stored and queued: the check
+    runs in the background and the operator follows it on the job's page."""
+
+    queryset = ImportJob.objects.select_related("created_by")
+    filter_form_class = JobListFilterForm
+    template_name = "imports/index.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        self.require_editor()
+        return self.render_to_response(self.get_context_data(form=UploadForm()))
+
+    def post(self, request, *args, **kwargs):
+        self.require_editor()
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         job = ImportJob(
             original_name=upload.name[:255],
@@ -53,13 +82,7 @@ def index(request):
         job.file.save(upload.name, upload, save=False)
         job.save()
         jobs.enqueue(job)
-        return redirect("imports:detail", pk=job.pk)
-    page = Paginator(scoped(ImportJob.objects.select_related("created_by"), request.user), 20)
-    return render(
-        request,
-        "imports/index.html",
-        {"form": form, "page": page.get_page(request.GET.get("page"))},
-    )
+        return redirect(_detail_url(job))
 
 
 def _progress_context(job: ImportJob) -> dict:
@@ -75,114 +98,159 @@ def _progress_context(job: ImportJob) -> dict:
     }
 
 
-@login_required
-def detail(request, pk: int):
-    job = _job(request, pk)
-    if jobs.recover_if_dead(job):
-        job.refresh_from_db()
-    context = _progress_context(job)
-    if job.status == ImportJob.Status.NEEDS_MAPPING:
-        return redirect("imports:mapping", pk=job.pk)
-    if job.status in (ImportJob.Status.VALIDATED, ImportJob.Status.COMMITTED):
-        kind = request.GET.get("jenis", "errors")
-        items = job.result.get("warnings" if kind == "warnings" else "errors", [])
-        context.update(
-            kind=kind,
-            problems=Paginator(items, 50).get_page(request.GET.get("page")),
-            truncated=job.result.get("error_count", 0) > len(job.result.get("errors", [])),
-            readings=preview.readings(job.result.get("readings", [])),
-            error_reasons=preview.reasons(job.result.get("error_reasons", [])),
-            warning_reasons=preview.reasons(job.result.get("warning_reasons", [])),
-            sheets=preview.sheets(job.result),
-            several_sheets=len(job.result.get("sheets", [])) > 1,
-        )
-    return render(request, "imports/detail.html", context)
+class JobDetailView(JobMixin, EditorRequiredMixin, FilteredMixin, ScopedDetailView):
+    """A job's progress while it runs, then its preview (or result): readings, reasons, and
+    the errors or warnings (`?jenis=`) page by page."""
+
+    filter_form_class = ProblemsFilterForm
+    template_name = "imports/detail.html"
+    context_object_name = "job"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if jobs.recover_if_dead(self.object):
+            self.object.refresh_from_db()
+        if self.object.status == ImportJob.Status.NEEDS_MAPPING:
+            return redirect("imports:mapping", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        context.update(_progress_context(job))
+        if job.status in (ImportJob.Status.VALIDATED, ImportJob.Status.COMMITTED):
+            form = read_filters(self.request, self.filter_form_class)
+            kind = form.values["jenis"]
+            result = job.result
+            items = result.get("warnings" if kind == "warnings" else "errors", [])
+            context.update(
+                kind=kind,
+                filter_form=form,
+                problems=Paginator(items, PROBLEMS_PER_PAGE).get_page(form.values["page"]),
+                truncated=result.get("error_count", 0) > len(result.get("errors", [])),
+                readings=preview.readings(result.get("readings", [])),
+                error_reasons=preview.reasons(result.get("error_reasons", [])),
+                warning_reasons=preview.reasons(result.get("warning_reasons", [])),
+                sheets=preview.sheets(result),
+                several_sheets=len(result.get("sheets", [])) > 1,
+            )
+        return context
 
 
-@login_required
-def progress(request, pk: int):
-    job = _job(request, pk)
-    if jobs.recover_if_dead(job):
-        job.refresh_from_db()
-    response = render(request, "imports/_progress.html", _progress_context(job))
-    if not job.is_running:
-        response["HX-Refresh"] = "true"  # status changed: reload the full page once
-    return response
+class JobProgressView(JobMixin, EditorRequiredMixin, ScopedDetailView):
+    """The progress bar, polled by htmx while the job runs."""
+
+    template_name = "imports/_progress.html"
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if jobs.recover_if_dead(job):
+            job.refresh_from_db()
+        response = self.render_to_response(_progress_context(job))
+        if not job.is_running:
+            response["HX-Refresh"] = "true"  # status changed: reload the full page once
+        return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def mapping(request, pk: int):
-    job = _job(request, pk)
-    if job.status not in (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.VALIDATED):
-        return redirect("imports:detail", pk=job.pk)
-    headers = job.result.get("headers", [])
-    form = MappingForm(request.POST or None, headers=headers, initial_mapping=job.mapping or {})
-    if request.method == "POST" and form.is_valid():
+class MappingView(JobMixin, ScopedEditView):
+    """Which column holds what, when the header did not say it clearly; saving re-runs the
+    check with the mapping."""
+
+    form_class = MappingForm
+    template_name = "imports/mapping.html"
+
+    def blocked(self):
+        if self.object.status in (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.VALIDATED):
+            return None
+        return redirect(_detail_url(self.object))
+
+    def get_form_kwargs(self):
+        job = self.object
+        return {"headers": job.result.get("headers", []), "initial_mapping": job.mapping or {}}
+
+    def save(self, form):
+        job = self.object
         job.mapping = form.mapping()
         job.save(update_fields=["mapping", "updated_at"])
         jobs.enqueue(job)
-        return redirect("imports:detail", pk=job.pk)
-    return render(
-        request,
-        "imports/mapping.html",
-        {"job": job, "form": form, "unsure": job.result.get("unsure", {}), "headers": headers},
-    )
+        return job
+
+    get_success_url = staticmethod(_detail_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.object
+        context.update(
+            job=job, unsure=job.result.get("unsure", {}), headers=job.result.get("headers", [])
+        )
+        return context
 
 
-@login_required
-@require_POST
-def commit(request, pk: int):
-    job = _job(request, pk)
-    if job.status != ImportJob.Status.VALIDATED:
-        messages.error(request, "Impor ini tidak dalam keadaan siap disimpan.")
-    elif not job.accepted:
-        messages.error(request, "Tidak ada baris yang diterima; perbaiki berkas lalu unggah ulang.")
-    else:
-        jobs.enqueue(job, commit=True)
-    return redirect("imports:detail", pk=job.pk)
+class CommitView(JobMixin, ScopedActionView):
+    """Save a checked file: queued as one background run, all rows in one transaction."""
+
+    get_success_url = staticmethod(_detail_url)
+
+    def act(self, request, job):
+        if job.status != ImportJob.Status.VALIDATED:
+            messages.error(request, "Impor ini tidak dalam keadaan siap disimpan.")
+        elif not job.accepted:
+            messages.error(
+                request, "Tidak ada baris yang diterima; perbaiki berkas lalu unggah ulang."
+            )
+        else:
+            jobs.enqueue(job, commit=True)
 
 
-@login_required
-def report(request, pk: int):
-    job = _job(request, pk)
-    if job.files_deleted_at:
-        messages.info(request, "Berkas impor ini sudah dihapus karena lewat masa simpan.")
-        return redirect("imports:detail", pk=job.pk)
-    result = jobs.full_result(job.pk)
-    if not result:
-        raise Http404("Laporan belum tersedia.")
-    try:
-        with job.file.open("rb") as handle:
-            book = read_workbook(job.original_name, handle.read())
-    except (FileProblem, OSError) as exc:
-        raise Http404("Berkas asli tidak dapat dibaca lagi.") from exc
-    content, filename, content_type = error_report(book, result, job.original_name)
-    return export.attachment(content, content_type, filename)
+class ReportView(JobMixin, EditorRequiredMixin, ScopedDetailView):
+    """The operator's own file back with a problem column (report.py keeps its layout and,
+    for a CSV, its separator)."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.files_deleted_at:
+            messages.info(request, "Berkas impor ini sudah dihapus karena lewat masa simpan.")
+            return redirect(_detail_url(job))
+        result = jobs.full_result(job.pk)
+        if not result:
+            raise Http404("Laporan belum tersedia.")
+        try:
+            with job.file.open("rb") as handle:
+                book = read_workbook(job.original_name, handle.read())
+        except (FileProblem, OSError) as exc:
+            raise Http404("Berkas asli tidak dapat dibaca lagi.") from exc
+        content, filename, content_type = error_report(book, result, job.original_name)
+        return export.attachment(content, content_type, filename)
 
 
-@login_required
-def template(request):
-    _editor(request)
-    content = template_workbook(request.user.scope_code or "", settings.LINDUNG_REGENCY_CODE)
-    return export.attachment(content, export.XLSX_TYPE, "templat-daftar-pekerja.xlsx")
+class TemplateDownloadView(LoginRequiredMixin, EditorRequiredMixin, View):
+    def get(self, request, *args, **kwargs):
+        self.require_editor()
+        code = request.user.scope_code or ""
+        content = template_workbook(code, settings.LINDUNG_REGENCY_CODE)
+        return export.attachment(content, export.XLSX_TYPE, "templat-daftar-pekerja.xlsx")
 
 
-@login_required
-def duplicates(request):
-    status = request.GET.get("status", PossibleDuplicate.Status.OPEN)
-    if status not in PossibleDuplicate.Status.values:
-        status = PossibleDuplicate.Status.OPEN
-    qs = pairs_for(request.user).filter(status=status)
-    return render(
-        request,
-        "imports/duplicates.html",
-        {
-            "page": Paginator(qs, 25).get_page(request.GET.get("page")),
-            "status": status,
-            "statuses": PossibleDuplicate.Status.choices,
-        },
-    )
+class DuplicateListView(ScopedListView):
+    """Pairs that may be one person, with either person in the user's area."""
+
+    filter_form_class = DuplicateFilterForm
+    template_name = "imports/duplicates.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return pairs_for(self.request.user)
+
+    def filter_queryset(self, qs, values):
+        return qs.filter(status=values["status"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            status=self.get_filter_form().values["status"],
+            statuses=PossibleDuplicate.Status.choices,
+        )
+        return context
 
 
 DONE = {
@@ -192,33 +260,48 @@ DONE = {
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def duplicate_detail(request, pk: int):
-    try:
-        pair = pairs_for(request.user).select_related("worker__sector", "match__sector").get(pk=pk)
-    except PossibleDuplicate.DoesNotExist as exc:
-        raise Http404("Data tidak ditemukan.") from exc
-    merge = WorkerMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST":
-        _editor(request)
-        if form.is_valid():
-            decision = form.cleaned_data["decision"]
-            try:
-                if decision == "merge":
-                    merge_into_match(pair, request.user)
-                elif decision == "distinct":
-                    confirm_distinct(pair, request.user)
-                elif merge is None:
-                    raise ReviewError("Tidak ada penggabungan yang dapat dibatalkan.")
-                else:
-                    undo_merge(merge, request.user)
-                messages.success(request, DONE[decision])
-            except ReviewError as exc:
-                messages.error(request, str(exc))
-            return redirect("imports:duplicates")
-    rows, probability = comparison(pair)
-    context = {"pair": pair, "form": form, "rows": rows, "probability": probability,
-               "merge": merge}  # fmt: skip
-    return render(request, "imports/duplicate_detail.html", context)
+class DuplicateDetailView(EditorRequiredMixin, ScopedDetailView):
+    """Both records side by side; an editor merges, keeps them apart, or undoes a merge."""
+
+    template_name = "imports/duplicate_detail.html"
+    context_object_name = "pair"
+
+    def get_object(self):
+        # A pair shows to both areas of its two people (pairs_for), not only the worker's.
+        qs = pairs_for(self.request.user).select_related("worker__sector", "match__sector")
+        pair = qs.filter(pk=self.kwargs[self.pk_url_kwarg]).first()
+        if pair is None:
+            raise Http404("Data tidak ditemukan.")
+        return pair
+
+    def current_merge(self, pair):
+        return WorkerMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
+
+    def post(self, request, *args, **kwargs):
+        pair = self.object = self.get_object()
+        self.require_editor()
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        decision = form.cleaned_data["decision"]
+        merge = self.current_merge(pair)
+        try:
+            if decision == "merge":
+                merge_into_match(pair, request.user)
+            elif decision == "distinct":
+                confirm_distinct(pair, request.user)
+            elif merge is None:
+                raise ReviewError("Tidak ada penggabungan yang dapat dibatalkan.")
+            else:
+                undo_merge(merge, request.user)
+            messages.success(request, DONE[decision])
+        except ReviewError as exc:
+            messages.error(request, str(exc))
+        return redirect("imports:duplicates")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows, probability = comparison(self.object)
+        context.setdefault("form", DecisionForm())
+        context.update(rows=rows, probability=probability, merge=self.current_merge(self.object))
+        return context
