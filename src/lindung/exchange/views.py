@@ -276,13 +276,18 @@ class OpensidView(UploadPreviewView):
         return context
 
 
-class OpensidStatusExportView(LoginRequiredMixin, View):
+class OpensidStatusExportView(LoginRequiredMixin, FilteredMixin, View):
     """The membership status of one village as XLSX for the village staff (opensid.py's
     layout); `?ekspor-desa=` must be one of the user's villages."""
 
+    filter_form_class = OpensidStatusFilterForm
+
+    def get_filter_form_kwargs(self):
+        return {"villages": list(opensid.target_villages(self.request.user))}
+
     def get(self, request, *args, **kwargs):
         user = request.user
-        form = OpensidStatusFilterForm(request.GET, villages=list(opensid.target_villages(user)))
+        form = self.get_filter_form()
         if not form.is_valid():
             messages.error(request, _("Pilih desa di wilayah kerja Anda."))
             return redirect("exchange:opensid")
