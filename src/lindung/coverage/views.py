@@ -53,8 +53,8 @@ from .models import (
     RegionalPolicy,
     ReportJob,
 )
-from .people import KINDS, people
 from .periods import ref_day, today
+from .selectors import KINDS, people
 from .snapshots import refresh_area
 
 PAGE_SIZE = 50

@@ -19,6 +19,7 @@ from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped
 from lindung.audit.models import AccessLog, log_access
 from lindung.core import export
 from lindung.core.charts import Chart, Series
+from lindung.core.jobstatus import JobStatus
 from lindung.enrollment.models import FundingType, Membership
 from lindung.workers.nik import mask_nik
 
@@ -31,7 +32,6 @@ from .models import (
     FundingSource,
     Reason,
     Scenario,
-    ScenarioStatus,
 )
 
 PAGE = 50
@@ -524,8 +524,8 @@ def _visible_losers(user, rows):
 @login_required
 def scenario_detail(request, pk: int):
     sc = _scenario(request, pk)
-    ctx = {"sc": sc, "running": sc.status in (ScenarioStatus.ANTRE, ScenarioStatus.BERJALAN)}
-    if sc.status == ScenarioStatus.SELESAI:
+    ctx = {"sc": sc, "running": sc.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    if sc.status == JobStatus.DONE:
         rows = list(sc.sources.select_related("source__owner_area"))
         by_id = {r.source_id: r for r in rows}
         cands = scoped(sc.candidates.all(), request.user).select_related(
@@ -556,7 +556,7 @@ def scenario_detail(request, pk: int):
                 "q": q,
                 "can_apply": bool(managed) and request.user.can_edit,
                 "others": scoped(Scenario.objects.all(), request.user)
-                .filter(status=ScenarioStatus.SELESAI)
+                .filter(status=JobStatus.DONE)
                 .exclude(pk=sc.pk)[:20],
             }
         )
@@ -584,7 +584,7 @@ def _why(c, by_id) -> str:
 def scenario_status(request, pk: int):
     sc = _scenario(request, pk)
     response = render(request, "funding/_scenario_status.html", {"sc": sc})
-    if sc.status in (ScenarioStatus.SELESAI, ScenarioStatus.GAGAL):
+    if sc.status in (JobStatus.DONE, JobStatus.FAILED):
         response["HX-Refresh"] = "true"
     return response
 
@@ -593,7 +593,7 @@ def scenario_status(request, pk: int):
 @require_POST
 def scenario_apply(request, pk: int):
     sc = _scenario(request, pk)
-    if not request.user.can_edit or sc.status != ScenarioStatus.SELESAI:
+    if not request.user.can_edit or sc.status != JobStatus.DONE:
         raise PermissionDenied(_("Skenario ini tidak dapat diterapkan."))
     managed = {
         r.source_id
@@ -663,9 +663,7 @@ def scenario_export(request, pk: int):
 def scenario_compare(request):
     ids = [int(x) for x in request.GET.getlist("s") if x.isdigit()][:4]
     chosen = list(
-        scoped(Scenario.objects.all(), request.user).filter(
-            pk__in=ids, status=ScenarioStatus.SELESAI
-        )
+        scoped(Scenario.objects.all(), request.user).filter(pk__in=ids, status=JobStatus.DONE)
     )
     chosen.sort(key=lambda s: ids.index(s.pk))
     if len(chosen) < 2:

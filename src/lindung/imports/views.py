@@ -29,10 +29,10 @@ from . import jobs, preview
 from .filters import DuplicateFilterForm, JobListFilterForm, ProblemsFilterForm
 from .forms import DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, PossibleDuplicate, WorkerMerge
-from .pairs import comparison, pairs_for
 from .readers import FileProblem
 from .report import error_report, template_workbook
 from .review import ReviewError, confirm_distinct, merge_into_match, undo_merge
+from .selectors import comparison, pairs_for
 from .services import STAGES
 from .sheets import read_workbook
 
