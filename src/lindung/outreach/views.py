@@ -151,7 +151,7 @@ class ActivityListView(AreaPageMixin, ScopedListView):
             recent=services.recent_counts(area.code) if area else None,
             charts=[_monthly_chart(area)] if area else [],
             kinds=ActivityKind.choices,
-            kind=self.get_filter_form().values["jenis"],
+            kind=self.get_filter_form().values["jenis"] or "",
         )
         return context
 
@@ -326,7 +326,7 @@ class TeamListView(AreaPageMixin, ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["status"] = self.get_filter_form().values["status"]
+        context["status"] = self.get_filter_form().values["status"] or ""
         return context
 
 
