@@ -57,7 +57,7 @@ from .models import (
     Team,
     TeamMember,
 )
-from .tables import ActivityTable, TeamActivityTable, TeamTable
+from .tables import ActivityTable, FlagsTable, TargetTable, TeamActivityTable, TeamTable
 
 PAGE_SIZE = 25
 
@@ -474,6 +474,7 @@ class FlagsView(AreaPageMixin, ScopedListView):
     """Villages without a recent activity (rows from a service, not a queryset)."""
 
     filter_form_class = FlagsFilterForm
+    table_class = FlagsTable
     template_name = "outreach/flags.html"
     title = gettext_lazy("Desa tanpa kegiatan sosialisasi")
 
@@ -580,13 +581,15 @@ class TargetListView(AreaPageMixin, ScopedListView):
             .order_by("village__name", "team__name")
         )
 
+    def get_table(self, records):
+        rows = _target_rows(list(records), self.area, self.get_filter_form().values["tahun"])
+        user = self.request.user
+        return TargetTable(rows, user, exclude=() if user.is_admin else ("edit",))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        year, area, page = self.get_filter_form().values["tahun"], self.area, context["page"]
         context.update(
-            rows=_target_rows(list(page.object_list), area, year),
-            year=year,
-            can_manage=self.request.user.is_admin,
+            year=self.get_filter_form().values["tahun"], can_manage=self.request.user.is_admin
         )
         return context
 

@@ -247,3 +247,31 @@ def test_calendar_month_and_target_year_are_read(client, users, team_a):
     page = client.get(reverse("outreach:targets"), {"tahun": "2027"})
     assert page.context["year"] == 2027
     assert "Target sosialisasi 2027" in page.content.decode()
+
+
+def test_target_table_shows_progress_and_edit_link_for_admins_only(client, users, activity_a):
+    from django.utils import timezone
+
+    target = OutreachTarget.objects.create(
+        village_id=testing.VILLAGE_A,
+        year=timezone.localdate().year,
+        activities_target=4,
+        registrations_target=9,
+        note="Catatan uji",
+    )
+    edit = reverse("outreach:target_edit", args=[target.pk])
+    client.force_login(users["admin_kabupaten"])
+    body = client.get(reverse("outreach:targets")).content.decode()
+    assert "1 / 4 (" in body and "0 / 9 (" in body and "Catatan uji" in body
+    assert edit in body
+    client.force_login(users["operator_desa"])
+    body = client.get(reverse("outreach:targets")).content.decode()
+    assert "1 / 4 (" in body and edit not in body
+
+
+def test_flags_table_links_each_quiet_village(client, users, activity_a):
+    client.force_login(users["camat"])
+    body = client.get(reverse("outreach:flags")).content.decode()
+    assert f'?wilayah={testing.VILLAGE_A2}">' in body
+    assert f'?wilayah={testing.VILLAGE_A}">' not in body  # it had an activity 3 days ago
+    assert "belum pernah" in body
