@@ -26,12 +26,12 @@ from lindung.core.filters import (
     current_year,
 )
 
+from .forms import DATE_INPUT
 from .models import ActivityKind
 
 # Targets are set for 2021..2100 (TargetForm); a calendar month or a report date beyond 2100
 # has nothing to show and would overflow the month arithmetic at year 9999.
 LAST_YEAR = 2100
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _this_month() -> dt.date:

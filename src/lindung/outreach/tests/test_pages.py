@@ -275,3 +275,35 @@ def test_flags_table_links_each_quiet_village(client, users, activity_a):
     assert f'?wilayah={testing.VILLAGE_A2}">' in body
     assert f'?wilayah={testing.VILLAGE_A}">' not in body  # it had an activity 3 days ago
     assert "belum pernah" in body
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_report_download_is_logged_with_its_area(client, users, activity_a, activity_b, fmt):
+    from lindung.audit.models import AccessLog
+
+    client.force_login(users["camat"])
+    response = client.get(reverse("outreach:report_export", args=[fmt]))
+    assert response.status_code == 200
+    assert f"sosialisasi-{testing.KECAMATAN_A}-" in response["Content-Disposition"]
+    log = AccessLog.objects.get()
+    assert log.action == "export" and log.record_count == 1  # activity_b is in Keruak
+    assert log.user == users["camat"] and log.area_code == testing.KECAMATAN_A
+
+
+@pytest.mark.parametrize(
+    ("params", "text"),
+    [
+        ({"start": "2026-02-01", "end": "2026-01-01"}, "Tanggal awal harus sebelum tanggal akhir."),
+        ({"start": "2019-01-01", "end": "2026-01-01"}, "Periode laporan paling panjang 5 tahun."),
+        ({"start": "kemarin"}, "Dari:"),
+        ({"end": "9999-12-31"}, "Sampai:"),
+    ],
+)
+def test_report_download_with_a_bad_period_goes_back_to_the_report(client, users, params, text):
+    from lindung.audit.models import AccessLog
+
+    client.force_login(users["camat"])
+    response = client.get(reverse("outreach:report_export", args=["csv"]), params, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("outreach:report") + "?")
+    assert text in response.content.decode()
+    assert not AccessLog.objects.exists()
