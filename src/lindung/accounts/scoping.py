@@ -21,8 +21,13 @@ def area_q(field: str, code: str) -> Q:
     """Records whose area (reached through the FK path `field`) lies within `code`.
 
     `field__code` on Area's primary key is resolved by Django without a join to Area.
+    A village (code `52.03.07.2012`, the deepest level) has nothing below it: its records are
+    matched by equality alone, which the area index serves; with the `OR LIKE` beside it
+    SQLite scanned a whole list's sort index to find one village's rows.
     """
     path = f"{field}__code"
+    if code.count(".") >= 3:
+        return Q(**{path: code})
     return Q(**{path: code}) | Q(**{f"{path}__startswith": code + "."})
 
 

