@@ -307,3 +307,11 @@ def test_report_download_with_a_bad_period_goes_back_to_the_report(client, users
     assert response.redirect_chain[-1][0].startswith(reverse("outreach:report") + "?")
     assert text in response.content.decode()
     assert not AccessLog.objects.exists()
+
+
+def test_report_offers_csv_for_excel(client, users, activity_a):
+    client.force_login(users["camat"])
+    body = client.get(reverse("outreach:report")).content.decode()
+    assert "CSV untuk Excel" in body
+    assert f"ekspor.csv?wilayah={testing.KECAMATAN_A}&amp;start=" in body
+    assert "&amp;pemisah=titikkoma" in body
