@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lindung.accounts.scoping import area_q
 from lindung.claims.deceased import deceased_without_claim
 from lindung.claims.models import Claim
-from lindung.enrollment import queries
+from lindung.enrollment import selectors
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import Membership, MembershipStatus
 from lindung.funding.models import Commitment, CommitmentStatus, FundingSource
@@ -224,7 +224,7 @@ def test_figures_equal_the_lists(lotim, users):
         ms = Membership.objects.filter(area_q("village", code))
         assert active_on(code, today) == ms.active_on(today).count()
         for days in (30, 60, 90):
-            expiring = queries.expiring_within(ms, today, days).count()
+            expiring = selectors.expiring_within(ms, today, days).count()
             until = today + dt.timedelta(days=days)
             assert total(code, tally.EXPIRES, since=today, until=until) == expiring
         for status in STATUSES:
