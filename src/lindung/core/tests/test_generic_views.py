@@ -6,7 +6,7 @@ from django.urls import URLResolver, get_resolver
 
 from lindung.core.generic import ScopedListView
 
-CONVERTED = ("workers", "enrollment", "claims", "areas", "audit", "imports")
+CONVERTED = ("workers", "enrollment", "claims", "areas", "audit", "imports", "funding")
 
 
 def _patterns(namespace):
