@@ -306,14 +306,16 @@ def _eligible_members(user, src: FundingSource):
     )
 
 
-class CommitAddView(SourceMixin, ScopedListView):
+class CommitAddView(SourceMixin, EditorRequiredMixin, ScopedListView):
     """The members a source may still fund, paged and searchable; POST commits the ticked ones."""
 
     filter_form_class = MemberSearchForm
     template_name = "funding/commit_add.html"
 
     def check_manager(self) -> None:
-        if not services.can_manage(self.request.user, self.src):
+        src = self.src  # another area's source is a 404 before the role's 403
+        self.require_editor()
+        if not services.can_manage(self.request.user, src):
             raise PermissionDenied(_("Anda tidak dapat mengalokasikan sumber dana ini."))
 
     def get_queryset(self):
