@@ -529,7 +529,11 @@ class RenewalBatchView(EditorRequiredMixin, LoginRequiredMixin, TemplateView):
 
     def get_form(self, data):
         sources = manageable_choices(self.request.user)
-        # An empty query string leaves the form unbound: the page opens without errors.
+        # Only the form's own fields bind it: without them (or with other parameters only) the
+        # page opens unbound, without errors.
+        data = data.copy()
+        for name in set(data) - set(RenewalForm.base_fields):
+            del data[name]
         return RenewalForm(data or None, user=self.request.user, sources=sources)
 
     def members(self):

@@ -218,3 +218,32 @@ def test_compare_form_drops_ids_outside_scope(users):
     other = scenario(testing.VILLAGE_B)
     form = ScenarioCompareForm({"s": [str(other.pk), str(mine.pk)]}, user=users["operator_desa"])
     assert form.values["s"] == [mine.pk]
+
+
+def test_renewal_batch_preview_reads_only_its_form(client, users):
+    new = source("DANA_DESA", testing.VILLAGE_A, year=2027, name="DD 2027")
+    client.force_login(users[Role.OPERATOR_DESA])
+    url = reverse("funding:renewal_batch")
+    quiet = client.get(url, {"page": "2", "tahun": "-1"})
+    assert quiet.status_code == 200 and not quiet.context["form"].is_bound
+    for junk in ("abc", "99999999999999999999", "-1"):
+        response = client.get(url, {"source": junk})
+        assert response.status_code == 200
+        assert response.context["form"].errors and response.context["plan"] is None
+    preview = client.get(url, {"source": new.pk, "page": "2"})
+    assert preview.context["plan"] is not None
+
+
+def test_allocation_with_junk_ids_commits_nothing(client, users):
+    src = dana_desa(testing.VILLAGE_A)
+    ok = member(testing.VILLAGE_A)
+    client.force_login(users[Role.OPERATOR_DESA])
+    url = reverse("funding:commit_add", args=[src.pk])
+    for junk in ("abc", "99999999999999999999", "-1", str(MAX_ID + 1)):
+        data = {"m": [str(ok.pk), junk], "start_month": "2026-01", "months": 12}
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+        assert "Sebagian peserta yang dipilih tidak dapat didanai" in response.content.decode()
+    assert not src.commitments.exists()
+    client.post(url, {"m": [str(ok.pk)], "start_month": "2026-01", "months": 12})
+    assert src.commitments.get().membership == ok
