@@ -9,7 +9,7 @@
 from .benefits import BenefitResult, compute_benefit
 from .deceased import deceased_without_claim, import_death_list, record_death
 from .heirs import entitled_heirs
-from .totals import claims_totals, paid_claims
+from .selectors import claims_totals, paid_claims
 
 __all__ = [
     "BenefitResult",

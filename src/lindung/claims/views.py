@@ -59,8 +59,8 @@ from .models import (
     ScholarshipRate,
 )
 from .rules import RuleBook
+from .selectors import claims_totals, paid_by_month, totals_by_child_area
 from .tables import ClaimTable, DeceasedTable
-from .totals import claims_totals, paid_by_month, totals_by_child_area
 
 MAX_UPLOAD = 5 * 1024 * 1024
 

@@ -143,7 +143,7 @@ def freshness(area: Area, period: dt.date) -> Freshness:
 def claims_card(user, area: Area, period: dt.date) -> dict | None:
     """Claims paid in the year up to the month, when the claims app offers totals."""
     try:
-        from lindung.claims.totals import claims_totals
+        from lindung.claims.selectors import claims_totals
     except ImportError:  # claims module not installed in this deployment
         return None
     start = period.replace(month=1, day=1)

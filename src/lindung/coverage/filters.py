@@ -16,8 +16,8 @@ from lindung.core.filters import (
 from lindung.enrollment.models import FundingType, MembershipStatus
 
 from .league import METRICS
-from .people import KINDS
 from .periods import month_start, today
+from .selectors import KINDS
 
 
 def _this_month():

@@ -11,7 +11,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core import jobstatus
 from lindung.core.choices import ChoiceLabels
+from lindung.core.jobstatus import JobStatus
 
 
 class GradeBand(models.Model):
@@ -314,11 +316,7 @@ class ReportJob(ChoiceLabels, models.Model):
         XLSX = "xlsx", "XLSX"
         PDF = "pdf", "PDF"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Menunggu")
-        RUNNING = "running", _("Sedang dibuat")
-        DONE = "done", _("Selesai")
-        FAILED = "failed", _("Gagal")
+    Status = JobStatus
 
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     fmt = models.CharField(_("format"), max_length=4, choices=Format.choices)
@@ -328,7 +326,7 @@ class ReportJob(ChoiceLabels, models.Model):
     # Month of a monthly report; 1 January of the dossier's year.
     period = models.DateField(_("periode"))
     status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=8, choices=jobstatus.SIMPLE, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=255, blank=True)

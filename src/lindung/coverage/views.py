@@ -24,6 +24,7 @@ from lindung.core.export import attachment as _attachment
 from lindung.core.export import table_response
 from lindung.core.figures import cached
 from lindung.core.filters import read_filters
+from lindung.core.generic import requested_delimiter
 from lindung.core.months import add_months_to_first, month_start
 from lindung.core.spreadsheet import SpreadsheetError
 from lindung.enrollment.models import FundingType, MembershipStatus
@@ -53,8 +54,8 @@ from .models import (
     RegionalPolicy,
     ReportJob,
 )
-from .people import KINDS, people
 from .periods import ref_day, today
+from .selectors import KINDS, people
 from .snapshots import refresh_area
 
 PAGE_SIZE = 50
@@ -205,7 +206,14 @@ def area_export(request, code: str, table: str, fmt: str):
     if table == "wilayah":
         head, children = dash.area_indicators(area, period)
         header, rows = dash.children_table([head, *children])
-        return table_response(fmt, f"cakupan_{stamp}", "Cakupan per wilayah", header, rows)
+        return table_response(
+            fmt,
+            f"cakupan_{stamp}",
+            "Cakupan per wilayah",
+            header,
+            rows,
+            delimiter=requested_delimiter(request),
+        )
     if table == "tren":
         trend = dash.trend(request.user, area, period)
         header = [
@@ -229,7 +237,14 @@ def area_export(request, code: str, table: str, fmt: str):
             ]
             for t in trend
         ]
-        return table_response(fmt, f"tren_{stamp}", "Tren bulanan", header, rows)
+        return table_response(
+            fmt,
+            f"tren_{stamp}",
+            "Tren bulanan",
+            header,
+            rows,
+            delimiter=requested_delimiter(request),
+        )
     if table in {"sektor", "dana"}:
         rows_data = dash.breakdown(
             request.user, area, period, "sector" if table == "sektor" else "funding"
@@ -245,7 +260,14 @@ def area_export(request, code: str, table: str, fmt: str):
             [r["label"], r["active"], r["share"], r["lapse_risk"], r["new_members"]]
             for r in rows_data
         ]
-        return table_response(fmt, f"{table}_{stamp}", f"Per {table}", header, rows)
+        return table_response(
+            fmt,
+            f"{table}_{stamp}",
+            f"Per {table}",
+            header,
+            rows,
+            delimiter=requested_delimiter(request),
+        )
     if table == "status":
         rows_data = dash.status_counts(request.user, area)
         return table_response(
@@ -254,6 +276,7 @@ def area_export(request, code: str, table: str, fmt: str):
             "Status kepesertaan",
             ["status", "jumlah"],
             [[r["label"], r["count"]] for r in rows_data],
+            delimiter=requested_delimiter(request),
         )
     raise Http404
 
@@ -351,7 +374,12 @@ def _people_export(request, area, period, f, qs, fmt):
         record_count=len(rows),
     )
     return table_response(
-        fmt, f"peserta_{area.digits}_{period:%Y%m}_{f['kind']}", "Peserta", header, rows
+        fmt,
+        f"peserta_{area.digits}_{period:%Y%m}_{f['kind']}",
+        "Peserta",
+        header,
+        rows,
+        delimiter=requested_delimiter(request),
     )
 
 
@@ -410,7 +438,12 @@ def league(request, code: str):
     if fmt in EXPORT_FORMATS:
         header, rows = league_rows(table)
         return table_response(
-            fmt, f"peringkat_{area.digits}_{metric}_{end:%Y%m}", "Peringkat desa", header, rows
+            fmt,
+            f"peringkat_{area.digits}_{metric}_{end:%Y%m}",
+            "Peringkat desa",
+            header,
+            rows,
+            delimiter=requested_delimiter(request),
         )
     query = request.GET.copy()
     query.pop("format", None)
@@ -663,7 +696,14 @@ def bpjs_reports(request):
             ]
             for r in qs
         ]
-        return table_response(fmt, "laporan_bpjs", "Laporan BPJS", header, rows)
+        return table_response(
+            fmt,
+            "laporan_bpjs",
+            "Laporan BPJS",
+            header,
+            rows,
+            delimiter=requested_delimiter(request),
+        )
     page = Paginator(qs, PAGE_SIZE).get_page(filter_form.values["page"])
     return render(
         request,
@@ -698,7 +738,9 @@ def targets(request):
     if fmt in EXPORT_FORMATS:
         header = ["wilayah", "tahun", "target_persen", "sumber", "catatan"]
         data = [[r.area_id or "nasional", r.year, r.percent, r.source, r.note] for r in rows]
-        return table_response(fmt, "target_cakupan", "Target", header, data)
+        return table_response(
+            fmt, "target_cakupan", "Target", header, data, delimiter=requested_delimiter(request)
+        )
     return render(
         request,
         "coverage/targets.html",

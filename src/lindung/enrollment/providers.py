@@ -14,7 +14,7 @@ from lindung.core.formatting import format_date, format_number
 from lindung.tallies import entries as tally
 from lindung.tallies.services import active_on, area_for, in_area, total
 
-from . import queries
+from . import selectors
 from .models import Membership
 
 ROWS = 10
@@ -46,8 +46,8 @@ def worklist_sections(user, area) -> list[dict]:
     qs = _base(user, area)
 
     code = area_for(user, area)  # counts from the per-village tallies, rows from the records
-    pending = queries.not_submitted(qs).order_by("created_at", "id")
-    pending_count = sum(total(code, tally.STATUS + s) for s in queries.NOT_SUBMITTED)
+    pending = selectors.not_submitted(qs).order_by("created_at", "id")
+    pending_count = sum(total(code, tally.STATUS + s) for s in selectors.NOT_SUBMITTED)
     pending_rows = [
         _row(
             m,
@@ -61,7 +61,7 @@ def worklist_sections(user, area) -> list[dict]:
         for days in WINDOWS
     }
     longest = WINDOWS[-1]
-    expiring = queries.expiring_within(qs, today, longest).order_by("paid_until", "id")
+    expiring = selectors.expiring_within(qs, today, longest).order_by("paid_until", "id")
     expiring_rows = [
         _row(
             m,

@@ -27,7 +27,7 @@ from lindung.core.generic import (
 from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
 
-from . import queries, services
+from . import selectors, services
 from .forms import (
     CalculatorForm,
     EnrolForm,
@@ -74,16 +74,16 @@ class MembershipListView(ScopedListView):
 
     def filter_queryset(self, qs, values):
         if values["wilayah"]:
-            qs = queries.in_area(qs, values["wilayah"])
+            qs = selectors.in_area(qs, values["wilayah"])
         if values["status"] == "pra_aktif":
-            qs = queries.not_submitted(qs)
+            qs = selectors.not_submitted(qs)
         elif values["status"]:
             qs = qs.filter(status=values["status"])
         if values["funding_type"]:
             qs = qs.filter(funding_type=values["funding_type"])
         if values["habis"]:
-            qs = queries.expiring_within(qs, timezone.localdate(), values["habis"])
-        return queries.search(qs, values["q"] or "")
+            qs = selectors.expiring_within(qs, timezone.localdate(), values["habis"])
+        return selectors.search(qs, values["q"] or "")
 
     def sort(self, qs):
         # A lapse worklist link lists the soonest to lapse first unless a column is chosen.

@@ -72,14 +72,6 @@ class OpensidUploadForm(forms.Form):
         self.fields["village"].choices = [(v.code, f"{v.name} ({v.code})") for v in villages]
 
 
-class OpensidExportForm(forms.Form):
-    desa = forms.ChoiceField(label=_("Desa"))
-
-    def __init__(self, *args, villages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["desa"].choices = [(v.code, f"{v.name} ({v.code})") for v in villages]
-
-
 class KoboUploadForm(forms.Form):
     file = UploadField(
         label=_("Ekspor kiriman KoboToolbox/ODK"),
@@ -95,6 +87,15 @@ class KoboUploadForm(forms.Form):
         initial=True,
         help_text=_("Status validasi diisi pemeriksa di KoboToolbox (kolom _validation_status)."),
     )
+
+
+class ConfirmRowsForm(forms.Form):
+    """The fuzzy matches ticked on a BPJS status preview (`konfirmasi`: file row numbers).
+    A value that is no row number is ignored: it can only come from a tampered form."""
+
+    def rows(self) -> set[int]:
+        values = self.data.getlist("konfirmasi") if self.data else []
+        return {int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 9}
 
 
 class ProfileForm(forms.ModelForm):

@@ -14,9 +14,10 @@ from lindung.core.filters import (
     YearField,
     current_year,
 )
+from lindung.core.jobstatus import JobStatus
 from lindung.enrollment.models import FundingType
 
-from .models import CommitmentStatus, Reason, Scenario, ScenarioStatus
+from .models import CommitmentStatus, Reason, Scenario
 
 # Budgets and renewals are planned ahead: a fiscal year up to five years on is a real question.
 YEARS_AHEAD = 5
@@ -104,7 +105,7 @@ class ScenarioCompareForm(ScopedFilterForm):
         ids = self.cleaned_data["s"]
         found = set(
             scoped(Scenario.objects.all(), self.user)
-            .filter(pk__in=ids, status=ScenarioStatus.SELESAI)
+            .filter(pk__in=ids, status=JobStatus.DONE)
             .values_list("pk", flat=True)
         )
         return [pk for pk in ids if pk in found]

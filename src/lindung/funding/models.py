@@ -14,8 +14,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lindung.core import jobstatus
 from lindung.core.choices import ChoiceLabels
 from lindung.core.formatting import format_date
+from lindung.core.jobstatus import JobStatus
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType
 
@@ -253,13 +255,6 @@ class WeightPolicy(models.Model):
         return self.name
 
 
-class ScenarioStatus(models.TextChoices):
-    ANTRE = "antre", _("Menunggu")
-    BERJALAN = "berjalan", _("Sedang dihitung")
-    SELESAI = "selesai", _("Selesai")
-    GAGAL = "gagal", _("Gagal")
-
-
 class Scenario(models.Model):
     """An allocation run: budgets (optionally cut) x candidates -> who is funded by what."""
 
@@ -276,9 +271,7 @@ class Scenario(models.Model):
     weight_policy = models.ForeignKey(
         WeightPolicy, on_delete=models.PROTECT, related_name="scenarios"
     )
-    status = models.CharField(
-        max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.ANTRE
-    )
+    status = models.CharField(max_length=10, choices=jobstatus.SIMPLE, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     progress_message = models.CharField(max_length=255, blank=True)
     # Last sign of life of the run (scenarios.recover_stale fails runs that stopped moving).

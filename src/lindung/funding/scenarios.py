@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scoping import area_q
 from lindung.core import jobqueue
 from lindung.core.areacodes import ancestor_codes
+from lindung.core.jobstatus import JobStatus
 from lindung.enrollment.models import Membership
 
 from . import optimiser
@@ -27,7 +28,6 @@ from .models import (
     Scenario,
     ScenarioCandidate,
     ScenarioSource,
-    ScenarioStatus,
 )
 from .services import (
     ENDED,
@@ -236,8 +236,8 @@ def build(scenario: Scenario, calc: CostCalculator | None = None) -> Built:
 
 
 STALE_AFTER = jobqueue.STALE_AFTER  # seconds without progress before a scenario run is dead
-WAITING = (ScenarioStatus.ANTRE,)
-RUNNING = (ScenarioStatus.BERJALAN,)
+WAITING = (JobStatus.QUEUED,)
+RUNNING = (JobStatus.RUNNING,)
 
 
 def _progress(scenario_id: int, pct: int, message: str) -> None:
@@ -264,7 +264,7 @@ def recover_stale(now: dt.datetime | None = None, *, waiting: bool | None = None
     if waiting:
         dead |= Q(status__in=WAITING, created_at__lt=cutoff)
     return Scenario.objects.filter(dead).update(
-        status=ScenarioStatus.GAGAL,
+        status=JobStatus.FAILED,
         error=_("Perhitungan terhenti di tengah jalan; hasil tidak tersimpan. Buat skenario lagi."),
         finished_at=now,
     )
@@ -273,7 +273,7 @@ def recover_stale(now: dt.datetime | None = None, *, waiting: bool | None = None
 def run(scenario_id: int) -> Scenario:
     """Solve a scenario and store its result; progress is written to the row as it goes."""
     Scenario.objects.filter(pk=scenario_id).update(
-        status=ScenarioStatus.BERJALAN, error="", progress_at=timezone.now()
+        status=JobStatus.RUNNING, error="", progress_at=timezone.now()
     )
     return _solve(scenario_id)
 
@@ -281,7 +281,7 @@ def run(scenario_id: int) -> Scenario:
 def process(scenario_id: int) -> Scenario | None:
     """The queue's entry point: run a waiting scenario, or nothing when someone else has it."""
     claimed = Scenario.objects.filter(pk=scenario_id, status__in=WAITING).update(
-        status=ScenarioStatus.BERJALAN, error="", progress_at=timezone.now()
+        status=JobStatus.RUNNING, error="", progress_at=timezone.now()
     )
     return _solve(scenario_id) if claimed else None
 
@@ -309,7 +309,7 @@ def _solve(scenario_id: int) -> Scenario:
             _store(scenario, built, result, base, reasons, cutoff)
         summary = _summary(built, result, base, reasons, t_build)
         Scenario.objects.filter(pk=scenario_id).update(
-            status=ScenarioStatus.SELESAI,
+            status=JobStatus.DONE,
             progress=100,
             progress_message=_("Selesai"),
             summary=summary,
@@ -317,7 +317,7 @@ def _solve(scenario_id: int) -> Scenario:
         )
     except Exception as exc:  # the user must see a failed run, not a stuck bar
         Scenario.objects.filter(pk=scenario_id).update(
-            status=ScenarioStatus.GAGAL, error=str(exc)[:2000], finished_at=timezone.now()
+            status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         if getattr(settings, "LINDUNG_FUNDING_RAISE", False):
             raise

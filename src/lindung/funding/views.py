@@ -27,6 +27,7 @@ from lindung.core.generic import (
     ScopedExportView,
     ScopedListView,
 )
+from lindung.core.jobstatus import JobStatus
 from lindung.enrollment.models import FundingType, Membership
 
 from . import cuts, exports, renewal, scenarios, services
@@ -48,7 +49,6 @@ from .models import (
     FundingSource,
     Reason,
     Scenario,
-    ScenarioStatus,
 )
 
 DANA_DESA_NOTE = gettext_lazy(
@@ -57,7 +57,7 @@ DANA_DESA_NOTE = gettext_lazy(
     "tetapi bunyi pasalnya masih perlu dipastikan; iuran perangkat desa jelas boleh dari "
     "APBDes. Pastikan dasar hukum di APBDes sebelum berkomitmen."
 )
-RUNNING = (ScenarioStatus.ANTRE, ScenarioStatus.BERJALAN)
+RUNNING = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def _source_url(source_id: int) -> str:
@@ -675,7 +675,7 @@ class ScenarioDetailView(CandidateFilters, ScopedListView):
         context = super().get_context_data(**kwargs)
         sc, user = self.sc, self.request.user
         context.update(sc=sc, running=sc.status in RUNNING)
-        if sc.status != ScenarioStatus.SELESAI:
+        if sc.status != JobStatus.DONE:
             return context
         rows = list(sc.sources.select_related("source__owner_area"))
         by_id = {r.source_id: r for r in rows}
@@ -695,7 +695,7 @@ class ScenarioDetailView(CandidateFilters, ScopedListView):
             q=values["q"] or "",
             can_apply=bool(managed) and user.can_edit,
             others=scoped(Scenario.objects.all(), user)
-            .filter(status=ScenarioStatus.SELESAI)
+            .filter(status=JobStatus.DONE)
             .exclude(pk=sc.pk)[:20],
         )
         return context
@@ -710,7 +710,7 @@ class ScenarioStatusView(ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if self.object.status in (ScenarioStatus.SELESAI, ScenarioStatus.GAGAL):
+        if self.object.status in (JobStatus.DONE, JobStatus.FAILED):
             response["HX-Refresh"] = "true"
         return response
 
@@ -725,7 +725,7 @@ class ScenarioApplyView(ScopedActionView):
         return _scenario_url(sc.pk)
 
     def act(self, request, sc):
-        if sc.status != ScenarioStatus.SELESAI:
+        if sc.status != JobStatus.DONE:
             raise PermissionDenied(_("Skenario ini tidak dapat diterapkan."))
         managed = {
             r.source_id

@@ -1,4 +1,4 @@
-"""Query parameters of the import pages, each read through a filter form (never request.GET)."""
+"""Query-string filters of the import pages: every GET parameter they read is a field here."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from .models import PossibleDuplicate
 
 
 class JobListFilterForm(PagedFilterForm):
-    """The import history has no filter but its page number."""
+    """The import history under the upload form: only its page."""
 
 
-class ProblemFilterForm(PagedFilterForm):
-    """Which problems of a checked file are listed: errors (rows refused) or warnings."""
+class ProblemsFilterForm(PagedFilterForm):
+    """The problems of a checked file: errors (rows refused) or warnings (rows kept)."""
 
     jenis = forms.ChoiceField(
-        label=_("Jenis masalah"),
+        label=_("Jenis"),
         choices=[("errors", _("Galat")), ("warnings", _("Peringatan"))],
         required=False,
         initial="errors",
@@ -26,6 +26,8 @@ class ProblemFilterForm(PagedFilterForm):
 
 
 class DuplicateFilterForm(PagedFilterForm):
+    """The review queue, by the state of the pairs; open pairs by default."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         choices=PossibleDuplicate.Status.choices,

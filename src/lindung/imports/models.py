@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.core.choices import ChoiceLabels
 from lindung.core.formatting import format_date
+from lindung.core.jobstatus import JobStatus
 
 
 class ImportRule(models.Model):
@@ -44,15 +45,7 @@ class ImportRule(models.Model):
 class ImportJob(ChoiceLabels, models.Model):
     """One uploaded worker list and its way through validation and commit (runs in background)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Menunggu")
-        NEEDS_MAPPING = "needs_mapping", _("Perlu pemetaan kolom")
-        VALIDATING = "validating", _("Memeriksa")
-        VALIDATED = "validated", _("Siap disimpan")
-        COMMIT_QUEUED = "commit_queued", _("Menunggu penyimpanan")
-        COMMITTING = "committing", _("Menyimpan")
-        COMMITTED = "committed", _("Tersimpan")
-        FAILED = "failed", _("Gagal")
+    Status = JobStatus
 
     RUNNING = (Status.VALIDATING, Status.COMMITTING)
     WAITING = (Status.QUEUED, Status.COMMIT_QUEUED)
@@ -61,7 +54,19 @@ class ImportJob(ChoiceLabels, models.Model):
     original_name = models.CharField(_("nama berkas"), max_length=255)
     size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+        _("status"),
+        max_length=16,
+        choices=JobStatus.subset(
+            Status.QUEUED,
+            Status.NEEDS_MAPPING,
+            Status.VALIDATING,
+            Status.VALIDATED,
+            Status.COMMIT_QUEUED,
+            Status.COMMITTING,
+            Status.COMMITTED,
+            Status.FAILED,
+        ),
+        default=Status.QUEUED,
     )
     # The area whose villages this job may write to: the uploader's scope at upload time.
     area = models.ForeignKey(

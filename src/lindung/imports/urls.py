@@ -5,9 +5,9 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("", views.ImportIndexView.as_view(), name="index"),
-    path("templat.xlsx", views.WorkbookTemplateView.as_view(), name="template"),
-    path("<int:pk>/", views.ImportDetailView.as_view(), name="detail"),
-    path("<int:pk>/kemajuan/", views.ImportProgressView.as_view(), name="progress"),
+    path("templat.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("<int:pk>/", views.JobDetailView.as_view(), name="detail"),
+    path("<int:pk>/kemajuan/", views.JobProgressView.as_view(), name="progress"),
     path("<int:pk>/pemetaan/", views.MappingView.as_view(), name="mapping"),
     path("<int:pk>/simpan/", views.CommitView.as_view(), name="commit"),
     path("<int:pk>/laporan/", views.ReportView.as_view(), name="report"),

@@ -1,4 +1,7 @@
-"""Thin views: upload, mapping, preview/progress, commit, downloads, duplicate review."""
+"""Import pages (upload, mapping, preview/progress, commit, downloads, duplicate review): thin
+declarations over the generic scoped views (core.generic). Every query parameter is read
+through a filter form (filters.py). The work itself runs in `jobs` (one job per file: the
+preview and the commit are each one background run, the commit one transaction)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from lindung.core import export
 from lindung.core.filters import read_filters
 from lindung.core.generic import (
     EditorRequiredMixin,
+    FilteredMixin,
     ScopedActionView,
     ScopedDetailView,
     ScopedEditView,
@@ -22,50 +26,49 @@ from lindung.core.generic import (
 )
 
 from . import jobs, preview
-from .filters import DuplicateFilterForm, JobListFilterForm, ProblemFilterForm
+from .filters import DuplicateFilterForm, JobListFilterForm, ProblemsFilterForm
 from .forms import DecisionForm, MappingForm, UploadForm
 from .models import ImportJob, PossibleDuplicate, WorkerMerge
-from .pairs import comparison, pairs_for
 from .readers import FileProblem
 from .report import error_report, template_workbook
 from .review import ReviewError, confirm_distinct, merge_into_match, undo_merge
+from .selectors import comparison, pairs_for
 from .services import STAGES
 from .sheets import read_workbook
 
-JOBS = ImportJob.objects.select_related("area", "created_by")
+PROBLEMS_PER_PAGE = 50
 
 
-class JobMixin(EditorRequiredMixin):
-    """Import jobs are shown only to roles that may import (a viewer gets 403)."""
+def _detail_url(job: ImportJob) -> str:
+    return reverse("imports:detail", args=[job.pk])
 
-    queryset = JOBS
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.require_editor()
-        return super().dispatch(request, *args, **kwargs)
+class JobMixin:
+    """An import job of the user's area (404 outside it); only roles that edit data see jobs."""
 
-    def current_job(self) -> ImportJob:
-        job = self.get_object()
-        if jobs.recover_if_dead(job):
-            job.refresh_from_db()
+    queryset = ImportJob.objects.select_related("area", "created_by")
+
+    def get_object(self):
+        job = super().get_object()
+        self.require_editor()
         return job
 
 
-class ImportIndexView(JobMixin, ScopedListView):
-    """Upload a file, and the history of the area's imports."""
+class ImportIndexView(EditorRequiredMixin, ScopedListView):
+    """The upload form and the area's import history. A file is stored and queued: the check
+    runs in the background and the operator follows it on the job's page."""
 
+    queryset = ImportJob.objects.select_related("created_by")
     filter_form_class = JobListFilterForm
     template_name = "imports/index.html"
     paginate_by = 20
-    http_method_names = ["get", "post"]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("form", UploadForm())
-        return context
+    def get(self, request, *args, **kwargs):
+        self.require_editor()
+        return self.render_to_response(self.get_context_data(form=UploadForm()))
 
     def post(self, request, *args, **kwargs):
+        self.require_editor()
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -79,7 +82,7 @@ class ImportIndexView(JobMixin, ScopedListView):
         job.file.save(upload.name, upload, save=False)
         job.save()
         jobs.enqueue(job)
-        return redirect("imports:detail", pk=job.pk)
+        return redirect(_detail_url(job))
 
 
 def _progress_context(job: ImportJob) -> dict:
@@ -95,13 +98,18 @@ def _progress_context(job: ImportJob) -> dict:
     }
 
 
-class ImportDetailView(JobMixin, ScopedDetailView):
-    """The check's result: what was read, the problems page by page, then Save."""
+class JobDetailView(JobMixin, EditorRequiredMixin, FilteredMixin, ScopedDetailView):
+    """A job's progress while it runs, then its preview (or result): readings, reasons, and
+    the errors or warnings (`?jenis=`) page by page."""
 
+    filter_form_class = ProblemsFilterForm
     template_name = "imports/detail.html"
+    context_object_name = "job"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.current_job()
+        self.object = self.get_object()
+        if jobs.recover_if_dead(self.object):
+            self.object.refresh_from_db()
         if self.object.status == ImportJob.Status.NEEDS_MAPPING:
             return redirect("imports:mapping", pk=self.object.pk)
         return self.render_to_response(self.get_context_data())
@@ -111,30 +119,33 @@ class ImportDetailView(JobMixin, ScopedDetailView):
         job = self.object
         context.update(_progress_context(job))
         if job.status in (ImportJob.Status.VALIDATED, ImportJob.Status.COMMITTED):
-            filters = read_filters(self.request, ProblemFilterForm)
-            kind, page = filters.values["jenis"], filters.values["page"]
-            items = job.result.get("warnings" if kind == "warnings" else "errors", [])
+            form = read_filters(self.request, self.filter_form_class)
+            kind = form.values["jenis"]
+            result = job.result
+            items = result.get("warnings" if kind == "warnings" else "errors", [])
             context.update(
-                filter_form=filters,
                 kind=kind,
-                problems=Paginator(items, 50).get_page(page),
-                truncated=job.result.get("error_count", 0) > len(job.result.get("errors", [])),
-                readings=preview.readings(job.result.get("readings", [])),
-                error_reasons=preview.reasons(job.result.get("error_reasons", [])),
-                warning_reasons=preview.reasons(job.result.get("warning_reasons", [])),
-                sheets=preview.sheets(job.result),
-                several_sheets=len(job.result.get("sheets", [])) > 1,
+                filter_form=form,
+                problems=Paginator(items, PROBLEMS_PER_PAGE).get_page(form.values["page"]),
+                truncated=result.get("error_count", 0) > len(result.get("errors", [])),
+                readings=preview.readings(result.get("readings", [])),
+                error_reasons=preview.reasons(result.get("error_reasons", [])),
+                warning_reasons=preview.reasons(result.get("warning_reasons", [])),
+                sheets=preview.sheets(result),
+                several_sheets=len(result.get("sheets", [])) > 1,
             )
         return context
 
 
-class ImportProgressView(JobMixin, ScopedDetailView):
-    """The progress bar, polled while the job runs."""
+class JobProgressView(JobMixin, EditorRequiredMixin, ScopedDetailView):
+    """The progress bar, polled by htmx while the job runs."""
 
     template_name = "imports/_progress.html"
 
     def get(self, request, *args, **kwargs):
-        job = self.object = self.current_job()
+        job = self.get_object()
+        if jobs.recover_if_dead(job):
+            job.refresh_from_db()
         response = self.render_to_response(_progress_context(job))
         if not job.is_running:
             response["HX-Refresh"] = "true"  # status changed: reload the full page once
@@ -142,18 +153,20 @@ class ImportProgressView(JobMixin, ScopedDetailView):
 
 
 class MappingView(JobMixin, ScopedEditView):
-    """Which column holds what, when the headers were not recognised for sure."""
+    """Which column holds what, when the header did not say it clearly; saving re-runs the
+    check with the mapping."""
 
+    form_class = MappingForm
     template_name = "imports/mapping.html"
 
     def blocked(self):
-        if self.object.status not in (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.VALIDATED):
-            return redirect("imports:detail", pk=self.object.pk)
-        return None
+        if self.object.status in (ImportJob.Status.NEEDS_MAPPING, ImportJob.Status.VALIDATED):
+            return None
+        return redirect(_detail_url(self.object))
 
-    def get_form(self, data=None, files=None):
-        headers = self.object.result.get("headers", [])
-        return MappingForm(data, headers=headers, initial_mapping=self.object.mapping or {})
+    def get_form_kwargs(self):
+        job = self.object
+        return {"headers": job.result.get("headers", []), "initial_mapping": job.mapping or {}}
 
     def save(self, form):
         job = self.object
@@ -162,20 +175,23 @@ class MappingView(JobMixin, ScopedEditView):
         jobs.enqueue(job)
         return job
 
-    def get_success_url(self, saved) -> str:
-        return reverse("imports:detail", kwargs={"pk": saved.pk})
+    get_success_url = staticmethod(_detail_url)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        result = self.object.result
+        job = self.object
         context.update(
-            job=self.object, unsure=result.get("unsure", {}), headers=result.get("headers", [])
+            job=job, unsure=job.result.get("unsure", {}), headers=job.result.get("headers", [])
         )
         return context
 
 
 class CommitView(JobMixin, ScopedActionView):
-    def act(self, request, job) -> str:
+    """Save a checked file: queued as one background run, all rows in one transaction."""
+
+    get_success_url = staticmethod(_detail_url)
+
+    def act(self, request, job):
         if job.status != ImportJob.Status.VALIDATED:
             messages.error(request, "Impor ini tidak dalam keadaan siap disimpan.")
         elif not job.accepted:
@@ -184,17 +200,17 @@ class CommitView(JobMixin, ScopedActionView):
             )
         else:
             jobs.enqueue(job, commit=True)
-        return reverse("imports:detail", kwargs={"pk": job.pk})
 
 
-class ReportView(JobMixin, ScopedDetailView):
-    """The uploaded workbook with every problem marked on its row."""
+class ReportView(JobMixin, EditorRequiredMixin, ScopedDetailView):
+    """The operator's own file back with a problem column (report.py keeps its layout and,
+    for a CSV, its separator)."""
 
     def get(self, request, *args, **kwargs):
         job = self.get_object()
         if job.files_deleted_at:
             messages.info(request, "Berkas impor ini sudah dihapus karena lewat masa simpan.")
-            return redirect("imports:detail", pk=job.pk)
+            return redirect(_detail_url(job))
         result = jobs.full_result(job.pk)
         if not result:
             raise Http404("Laporan belum tersedia.")
@@ -207,29 +223,23 @@ class ReportView(JobMixin, ScopedDetailView):
         return export.attachment(content, content_type, filename)
 
 
-class WorkbookTemplateView(EditorRequiredMixin, LoginRequiredMixin, View):
-    """The empty workbook with the area's villages in its pick lists."""
-
+class TemplateDownloadView(LoginRequiredMixin, EditorRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         self.require_editor()
-        content = template_workbook(request.user.scope_code or "", settings.LINDUNG_REGENCY_CODE)
+        code = request.user.scope_code or ""
+        content = template_workbook(code, settings.LINDUNG_REGENCY_CODE)
         return export.attachment(content, export.XLSX_TYPE, "templat-daftar-pekerja.xlsx")
 
 
-class PairsMixin:
-    """A pair is seen by the officers of either person's area (pairs_for decides)."""
+class DuplicateListView(ScopedListView):
+    """Pairs that may be one person, with either person in the user's area."""
 
-    def get_queryset(self):
-        return pairs_for(self.request.user)
-
-    def base_queryset(self):
-        return pairs_for(self.request.user)
-
-
-class DuplicateListView(PairsMixin, ScopedListView):
     filter_form_class = DuplicateFilterForm
     template_name = "imports/duplicates.html"
     paginate_by = 25
+
+    def get_queryset(self):
+        return pairs_for(self.request.user)
 
     def filter_queryset(self, qs, values):
         return qs.filter(status=values["status"])
@@ -237,7 +247,7 @@ class DuplicateListView(PairsMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            status=context["filter_form"].values["status"],
+            status=self.get_filter_form().values["status"],
             statuses=PossibleDuplicate.Status.choices,
         )
         return context
@@ -250,31 +260,31 @@ DONE = {
 }
 
 
-class DuplicateDetailView(PairsMixin, EditorRequiredMixin, ScopedDetailView):
-    """Both records side by side; an editor merges, separates or undoes a merge."""
+class DuplicateDetailView(EditorRequiredMixin, ScopedDetailView):
+    """Both records side by side; an editor merges, keeps them apart, or undoes a merge."""
 
     template_name = "imports/duplicate_detail.html"
-    http_method_names = ["get", "post"]
-
-    def base_queryset(self):
-        return pairs_for(self.request.user).select_related("worker__sector", "match__sector")
+    context_object_name = "pair"
 
     def get_object(self):
-        try:
-            return self.base_queryset().get(pk=self.kwargs["pk"])
-        except PossibleDuplicate.DoesNotExist as exc:
-            raise Http404("Data tidak ditemukan.") from exc
+        # A pair shows to both areas of its two people (pairs_for), not only the worker's.
+        qs = pairs_for(self.request.user).select_related("worker__sector", "match__sector")
+        pair = qs.filter(pk=self.kwargs[self.pk_url_kwarg]).first()
+        if pair is None:
+            raise Http404("Data tidak ditemukan.")
+        return pair
 
-    def current_merge(self, pair) -> WorkerMerge | None:
+    def current_merge(self, pair):
         return WorkerMerge.objects.filter(pair=pair, undone_at__isnull=True).first()
 
     def post(self, request, *args, **kwargs):
-        self.object = pair = self.get_object()
+        pair = self.object = self.get_object()
         self.require_editor()
         form = DecisionForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        decision, merge = form.cleaned_data["decision"], self.current_merge(pair)
+        decision = form.cleaned_data["decision"]
+        merge = self.current_merge(pair)
         try:
             if decision == "merge":
                 merge_into_match(pair, request.user)
@@ -293,10 +303,5 @@ class DuplicateDetailView(PairsMixin, EditorRequiredMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         rows, probability = comparison(self.object)
         context.setdefault("form", DecisionForm())
-        context.update(
-            pair=self.object,
-            rows=rows,
-            probability=probability,
-            merge=self.current_merge(self.object),
-        )
+        context.update(rows=rows, probability=probability, merge=self.current_merge(self.object))
         return context

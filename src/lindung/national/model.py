@@ -132,6 +132,24 @@ def _typo_sql(start: int, length: int) -> str:
 
 
 SAME_BIRTH = "birth_date_l = birth_date_r"
+
+
+def _nik_typo(segment: str, what: str, start: int, length: int, u: float, strength: str) -> Level:
+    """One digit of one NIK segment differs (characters start..start+length-1, 1-based), with
+    the same birth date; the segments differ only in how often that happens by chance (u)."""
+    return Level(
+        f"nik_typo_{segment}",
+        f"{what}, tanggal lahir sama",
+        f"{_typo_sql(start, length)} AND {SAME_BIRTH}",
+        0.015,
+        u,
+        lambda a, b: (
+            nik_segment_typo(a["nik"], b["nik"]) == segment and a["birth_date"] == b["birth_date"]
+        ),
+        strength,
+    )
+
+
 NIK_BIRTH = Comparison(
     "nik_birth",
     "NIK dan tanggal lahir",
@@ -172,42 +190,9 @@ NIK_BIRTH = Comparison(
             lambda a, b: transposed(a["nik"], b["nik"]) and a["birth_date"] == b["birth_date"],
             "kuat",
         ),
-        Level(
-            "nik_typo_date",
-            "satu digit tanggal di NIK berbeda, tanggal lahir sama",
-            f"{_typo_sql(7, 6)} AND {SAME_BIRTH}",
-            0.015,
-            1e-7,
-            lambda a, b: (
-                nik_segment_typo(a["nik"], b["nik"]) == "date"
-                and a["birth_date"] == b["birth_date"]
-            ),
-            "kuat",
-        ),
-        Level(
-            "nik_typo_region",
-            "satu digit kode wilayah NIK berbeda, tanggal lahir sama",
-            f"{_typo_sql(1, 6)} AND {SAME_BIRTH}",
-            0.015,
-            2e-6,
-            lambda a, b: (
-                nik_segment_typo(a["nik"], b["nik"]) == "region"
-                and a["birth_date"] == b["birth_date"]
-            ),
-            "sedang",
-        ),
-        Level(
-            "nik_typo_serial",
-            "satu digit nomor urut NIK berbeda, tanggal lahir sama",
-            f"{_typo_sql(13, 4)} AND {SAME_BIRTH}",
-            0.015,
-            1.5e-6,
-            lambda a, b: (
-                nik_segment_typo(a["nik"], b["nik"]) == "serial"
-                and a["birth_date"] == b["birth_date"]
-            ),
-            "sedang",
-        ),
+        _nik_typo("date", "satu digit tanggal di NIK berbeda", 7, 6, 1e-7, "kuat"),
+        _nik_typo("region", "satu digit kode wilayah NIK berbeda", 1, 6, 2e-6, "sedang"),
+        _nik_typo("serial", "satu digit nomor urut NIK berbeda", 13, 4, 1.5e-6, "sedang"),
         Level(
             "birth_exact",
             "tanggal lahir sama, NIK berbeda",

@@ -33,22 +33,25 @@ def table(rows: list[dict], columns) -> tuple[list[str], list[list]]:
     return [label for _, label in columns], [[row.get(key) for key, _ in columns] for row in rows]
 
 
-def to_csv(sheets: list[tuple[str, tuple[list, list]]]) -> bytes:
-    """The sheets one below the other, a blank line between; `;` as Indonesian Excel expects."""
+def to_csv(sheets: list[tuple[str, tuple[list, list]]], delimiter: str = ",") -> bytes:
+    """The sheets one below the other, a blank line between; `delimiter` is `;` for the
+    «CSV untuk Excel» download (Indonesian Excel splits on `;`)."""
     parts = []
     for i, (_, (header, rows)) in enumerate(sheets):
         parts.append(
-            ("\r\n" if i else "") + "".join(export.csv_stream(header, rows, ";", bom=i == 0))
+            ("\r\n" if i else "") + "".join(export.csv_stream(header, rows, delimiter, bom=i == 0))
         )
     return "".join(parts).encode("utf-8")
 
 
-def response(fmt: str, filename: str, village_rows, kecamatan_rows=None) -> HttpResponse:
+def response(
+    fmt: str, filename: str, village_rows, kecamatan_rows=None, delimiter: str = ","
+) -> HttpResponse:
     sheets = []
     if kecamatan_rows is not None:
         sheets.append(("Per kecamatan", table(kecamatan_rows, KECAMATAN_COLUMNS)))
     sheets.append(("Per desa", table(village_rows, COLUMNS)))
     if fmt == "csv":
-        return export.attachment(to_csv(sheets), export.CSV_TYPE, filename)
+        return export.attachment(to_csv(sheets, delimiter), export.CSV_TYPE, filename)
     book = [(title, header, rows) for title, (header, rows) in sheets]
     return export.attachment(export.xlsx_bytes(book), export.XLSX_TYPE, filename)

@@ -208,21 +208,3 @@ class TargetForm(forms.ModelForm):
                     _("Target untuk desa/tim dan tahun ini sudah ada; ubah target yang ada.")
                 )
         return data
-
-
-class PeriodForm(forms.Form):
-    """Report period and area; defaults to this year up to today."""
-
-    start = forms.DateField(label=_("Dari"), required=False, widget=DATE_INPUT)
-    end = forms.DateField(label=_("Sampai"), required=False, widget=DATE_INPUT)
-
-    def clean(self):
-        data = super().clean()
-        today = timezone.localdate()
-        data["start"] = data.get("start") or today.replace(month=1, day=1)
-        data["end"] = data.get("end") or today
-        if data["start"] > data["end"]:
-            raise forms.ValidationError(_("Tanggal awal harus sebelum tanggal akhir."))
-        if (data["end"] - data["start"]).days > 366 * 5:
-            raise forms.ValidationError(_("Periode laporan paling panjang 5 tahun."))
-        return data

@@ -1,37 +1,53 @@
-"""Socialisation pages. Thin: every queryset is scoped, domain logic lives in services."""
+"""Socialisation pages: declarations over the generic scoped views; every query parameter is
+read through a filter form (filters.py), domain logic lives in services."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
-from lindung.accounts.scoping import get_scoped_or_404, scoped, user_covers_area
+from lindung.accounts import masking
+from lindung.accounts.scoping import area_q, get_scoped_or_404, scoped
 from lindung.areas.models import Area
-from lindung.areas.services import breadcrumbs_for, home_area_for
+from lindung.areas.services import breadcrumbs_for
 from lindung.core.charts import Chart, Series
+from lindung.core.filters import FilterForm, PagedFilterForm
 from lindung.core.formatting import format_month
+from lindung.core.generic import (
+    EditorRequiredMixin,
+    FilteredMixin,
+    ScopedActionView,
+    ScopedDetailView,
+    ScopedEditView,
+    ScopedExportView,
+    ScopedListView,
+)
 from lindung.core.months import shift_month
 
 from . import exports, services
-from .forms import (
-    ActivityForm,
-    AttributionForm,
-    PeriodForm,
-    TargetForm,
-    TeamForm,
-    TeamMemberForm,
+from .filters import (
+    ActivityCreateFilterForm,
+    ActivityFilterForm,
+    AreaFilterForm,
+    CalendarFilterForm,
+    FlagsFilterForm,
+    ReportFilterForm,
+    TargetFilterForm,
+    TeamFilterForm,
 )
+from .forms import ActivityForm, AttributionForm, TargetForm, TeamForm, TeamMemberForm
 from .models import (
     Activity,
     ActivityKind,
@@ -41,31 +57,19 @@ from .models import (
     Team,
     TeamMember,
 )
+from .tables import ActivityTable, FlagsTable, TargetTable, TeamActivityTable, TeamTable
 
 PAGE_SIZE = 25
 
 
-def _require_editor(user) -> None:
-    if not user.can_edit:
-        raise PermissionDenied("Peran Anda hanya dapat melihat data.")
-
-
-def _chosen_area(request) -> Area | None:
-    """The area in ?wilayah=, which must lie inside the user's scope (else 404)."""
-    area = home_area_for(request.user)
-    chosen = request.GET.get("wilayah", "").strip()
-    if chosen:
-        if not user_covers_area(request.user, chosen):
-            raise Http404("Wilayah tidak ditemukan.")
-        area = Area.objects.filter(code=chosen).first()
-        if area is None:
-            raise Http404("Wilayah tidak ditemukan.")
-    return area
+def _warn(request, form: FilterForm | None) -> None:
+    """One warning per ignored parameter (list pages do this in ScopedListView)."""
+    if form is not None:
+        for text in form.invalid_messages():
+            messages.warning(request, text)
 
 
 def _area_filter(qs, area: Area | None, field: str = "village"):
-    from lindung.accounts.scoping import area_q
-
     return qs.filter(area_q(field, area.code)) if area else qs.none()
 
 
@@ -76,8 +80,37 @@ def _area_choices(area: Area | None) -> list[Area]:
     return list(area.children.order_by("code"))
 
 
-def _phone_for(user, phone: str) -> str:
-    return phone if user.sees_personal_data else services.mask_phone(phone)
+class AreaPageMixin(FilteredMixin):
+    """A page about an area: `?wilayah=` (validated by the filter form) or the user's own."""
+
+    filter_form_class = AreaFilterForm
+
+    def get_filter_form_kwargs(self) -> dict:
+        return {"user": self.request.user}
+
+    @property
+    def area(self) -> Area | None:
+        if not hasattr(self, "_area"):
+            self._area = self.get_filter_form().area
+        return self._area
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            area=self.area,
+            children=_area_choices(self.area),
+            can_edit=self.request.user.can_edit,
+            breadcrumbs=breadcrumbs_for(self.area, self.request.user),
+        )
+        return context
+
+
+class AreaPageView(AreaPageMixin, LoginRequiredMixin, TemplateView):
+    """An area page that is not a list of records (calendar, report): warnings shown here."""
+
+    def get_context_data(self, **kwargs):
+        _warn(self.request, self.get_filter_form())
+        return super().get_context_data(**kwargs)
 
 
 # --- activities ----------
@@ -87,43 +120,40 @@ def _monthly_chart(area: Area) -> Chart:
     months = services.monthly_counts(area.code)
     return Chart(
         id="sosialisasi-per-bulan",
-        title="Kegiatan sosialisasi dan pendaftaran hasilnya per bulan",
+        title=_("Kegiatan sosialisasi dan pendaftaran hasilnya per bulan"),
         kind="bar",
         labels=[format_month(m["month"]) for m in months],
         series=[
-            Series("Kegiatan", [m["activities"] for m in months]),
-            Series("Pendaftaran", [m["registrations"] for m in months]),
+            Series(_("Kegiatan"), [m["activities"] for m in months]),
+            Series(_("Pendaftaran"), [m["registrations"] for m in months]),
         ],
     )
 
 
-@login_required
-@require_GET
-def index(request):
-    area = _chosen_area(request)
-    qs = _area_filter(
-        scoped(Activity.objects.select_related("team", "village"), request.user), area
-    ).annotate(n_regs=Count("registrations"))
-    kind = request.GET.get("jenis", "")
-    if kind in ActivityKind.values:
-        qs = qs.filter(kind=kind)
-    page = Paginator(qs.order_by("-date", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    recent = services.recent_counts(area.code) if area else None
-    return render(
-        request,
-        "outreach/index.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "page": page,
-            "kinds": ActivityKind.choices,
-            "kind": kind,
-            "recent": recent,
-            "charts": [_monthly_chart(area)] if area else [],
-            "can_edit": request.user.can_edit,
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+class ActivityListView(AreaPageMixin, ScopedListView):
+    queryset = Activity.objects.select_related("team", "village")
+    filter_form_class = ActivityFilterForm
+    table_class = ActivityTable
+    template_name = "outreach/index.html"
+    paginate_by = PAGE_SIZE
+    title = gettext_lazy("Sosialisasi")
+
+    def filter_queryset(self, qs, values):
+        qs = _area_filter(qs, self.area).annotate(n_regs=Count("registrations"))
+        if values["jenis"]:
+            qs = qs.filter(kind=values["jenis"])
+        return qs.order_by("-date", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.area
+        context.update(
+            recent=services.recent_counts(area.code) if area else None,
+            charts=[_monthly_chart(area)] if area else [],
+            kinds=ActivityKind.choices,
+            kind=self.get_filter_form().values["jenis"] or "",
+        )
+        return context
 
 
 def _save_photo(activity: Activity, form: ActivityForm) -> None:
@@ -136,325 +166,326 @@ def _save_photo(activity: Activity, form: ActivityForm) -> None:
     activity.photo_content_type = checked.content_type
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_create(request):
-    _require_editor(request.user)
-    initial = {"date": timezone.localdate()}
-    team_id = request.GET.get("tim", "")
-    if team_id.isdigit():
-        initial["team"] = get_scoped_or_404(Team.objects.all(), request.user, pk=int(team_id))
-    form = ActivityForm(
-        request.POST or None, request.FILES or None, user=request.user, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        activity.created_by = request.user
-        _save_photo(activity, form)
-        activity.save()
-        messages.success(request, "Kegiatan sosialisasi tersimpan.")
-        return redirect("outreach:activity_detail", pk=activity.pk)
-    if not form.fields["team"].queryset.exists():
-        messages.warning(request, "Belum ada tim sosialisasi aktif: bentuk tim terlebih dahulu.")
-    return render(request, "outreach/activity_form.html", {"form": form, "activity": None})
+def _activity_url(activity) -> str:
+    return reverse("outreach:activity_detail", args=[activity.pk])
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_edit(request, pk: int):
-    activity = get_scoped_or_404(Activity.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    form = ActivityForm(
-        request.POST or None, request.FILES or None, instance=activity, user=request.user
-    )
-    if request.method == "POST" and form.is_valid():
+class ActivityEditView(FilteredMixin, ScopedEditView):
+    """Record (no pk; `?tim=` preselects a team) or change an activity and its photo."""
+
+    model = Activity
+    form_class = ActivityForm
+    filter_form_class = ActivityCreateFilterForm
+    template_name = "outreach/activity_form.html"
+    get_success_url = staticmethod(_activity_url)
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "user": self.request.user}
+        if self.object is None:
+            kwargs["initial"] = {"date": timezone.localdate()}
+            team_id = self.get_filter_form().values["tim"]
+            if team_id:
+                kwargs["initial"]["team"] = get_scoped_or_404(
+                    Team.objects.all(), self.request.user, pk=team_id
+                )
+        return kwargs
+
+    def save(self, form):
+        creating = self.object is None
         activity = form.save(commit=False)
-        if request.POST.get("remove_photo") and activity.photo and form.checked_photo is None:
+        if creating:
+            activity.created_by = self.request.user
+        elif self.request.POST.get("remove_photo") and activity.photo and not form.checked_photo:
             activity.photo.delete(save=False)
             activity.photo_content_type = ""
         _save_photo(activity, form)
         activity.save()
-        messages.success(request, "Perubahan kegiatan tersimpan.")
-        return redirect("outreach:activity_detail", pk=activity.pk)
-    return render(request, "outreach/activity_form.html", {"form": form, "activity": activity})
+        messages.success(
+            self.request,
+            _("Kegiatan sosialisasi tersimpan.")
+            if creating
+            else _("Perubahan kegiatan tersimpan."),
+        )
+        return activity
+
+    def get_context_data(self, **kwargs):
+        _warn(self.request, self.get_filter_form())
+        context = super().get_context_data(**kwargs)
+        if self.object is None and not context["form"].fields["team"].queryset.exists():
+            messages.warning(
+                self.request, _("Belum ada tim sosialisasi aktif: bentuk tim terlebih dahulu.")
+            )
+        context["activity"] = self.object
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def activity_detail(request, pk: int):
-    activity = get_scoped_or_404(
-        Activity.objects.select_related("team", "village", "village__parent", "created_by"),
-        request.user,
-        pk=pk,
-    )
-    candidates = scoped(services.attribution_candidates(activity), request.user)
-    form = AttributionForm(request.POST or None, candidates=candidates)
-    if request.method == "POST":
-        _require_editor(request.user)
+class ActivityDetailView(EditorRequiredMixin, ScopedDetailView):
+    """The activity and the workers it brought in; POST links more of them (editors only)."""
+
+    queryset = Activity.objects.select_related("team", "village", "village__parent", "created_by")
+    template_name = "outreach/activity_detail.html"
+    context_object_name = "activity"
+
+    def attribution_form(self, data=None) -> AttributionForm:
+        candidates = scoped(services.attribution_candidates(self.object), self.request.user)
+        return AttributionForm(data, candidates=candidates)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.require_editor()
+        form = self.attribution_form(request.POST)
         if form.is_valid():
             try:
-                n = services.attribute(activity, form.cleaned_data["workers"], by=request.user)
+                n = services.attribute(self.object, form.cleaned_data["workers"], by=request.user)
             except services.AttributionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"{n} pekerja ditautkan ke kegiatan ini.")
-                return redirect("outreach:activity_detail", pk=activity.pk)
-    linked = (
-        ActivityRegistration.objects.filter(activity=activity)
-        .select_related("worker", "worker__sector", "linked_by")
-        .order_by("worker__name")
-    )
-    first, last = services.attribution_window(activity)
-    return render(
-        request,
-        "outreach/activity_detail.html",
-        {
-            "activity": activity,
-            "linked": linked,
-            "candidates": candidates[:200],
-            "n_candidates": candidates.count(),
-            "form": form,
-            "window": (first, last),
-            "can_edit": request.user.can_edit,
-            "sees_personal_data": request.user.sees_personal_data,
-            "breadcrumbs": breadcrumbs_for(activity.village, request.user),
-        },
-    )
+                messages.success(request, _("%(n)s pekerja ditautkan ke kegiatan ini.") % {"n": n})
+                return redirect(_activity_url(self.object))
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity, user = self.object, self.request.user
+        form = kwargs.get("form") or self.attribution_form()
+        candidates = form.fields["workers"].queryset
+        context.update(
+            linked=ActivityRegistration.objects.filter(activity=activity)
+            .select_related("worker", "worker__sector", "linked_by")
+            .order_by("worker__name"),
+            candidates=candidates[:200],
+            n_candidates=candidates.count(),
+            form=form,
+            window=services.attribution_window(activity),
+            can_edit=user.can_edit,
+            sees_personal_data=user.sees_personal_data,
+            breadcrumbs=breadcrumbs_for(activity.village, user),
+        )
+        return context
 
 
-@login_required
-@require_POST
-def activity_unattribute(request, pk: int, worker_id: int):
-    activity = get_scoped_or_404(Activity.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    if services.unattribute(activity, worker_id):
-        messages.success(request, "Tautan pekerja dilepas dari kegiatan ini.")
-    else:
-        messages.error(request, "Pekerja ini tidak tertaut ke kegiatan ini.")
-    return redirect("outreach:activity_detail", pk=activity.pk)
+class ActivityUnattributeView(ScopedActionView):
+    model = Activity
+    get_success_url = staticmethod(_activity_url)
+
+    def act(self, request, activity):
+        if services.unattribute(activity, self.kwargs["worker_id"]):
+            messages.success(request, _("Tautan pekerja dilepas dari kegiatan ini."))
+        else:
+            messages.error(request, _("Pekerja ini tidak tertaut ke kegiatan ini."))
 
 
-@login_required
-@require_GET
-def activity_photo(request, pk: int):
+class ActivityPhotoView(ScopedDetailView):
     """The photo, only for users who may see the activity; never through a public media URL."""
-    activity = get_scoped_or_404(Activity.objects.all(), request.user, pk=pk)
-    if not activity.photo:
-        raise Http404("Foto tidak ditemukan.")
-    try:
-        handle = activity.photo.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Foto tidak ditemukan.") from exc
-    response = FileResponse(handle, content_type=activity.photo_content_type or "image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="kegiatan-{activity.pk}.{_ext(activity)}"'
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
 
+    model = Activity
 
-def _ext(activity: Activity) -> str:
-    return activity.photo.name.rsplit(".", 1)[-1] if "." in activity.photo.name else "jpg"
+    def get(self, request, *args, **kwargs):
+        activity = self.get_object()
+        if not activity.photo:
+            raise Http404(_("Foto tidak ditemukan."))
+        try:
+            handle = activity.photo.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404(_("Foto tidak ditemukan.")) from exc
+        response = FileResponse(handle, content_type=activity.photo_content_type or "image/jpeg")
+        name = activity.photo.name
+        ext = name.rsplit(".", 1)[-1] if "." in name else "jpg"
+        response["Content-Disposition"] = f'inline; filename="kegiatan-{activity.pk}.{ext}"'
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
 
 
 # --- teams ----------
 
 
-@login_required
-@require_GET
-def team_list(request):
-    area = _chosen_area(request)
-    qs = (
-        _area_filter(scoped(Team.objects.select_related("village"), request.user), area)
-        .annotate(
+def _team_url(team) -> str:
+    return reverse("outreach:team_detail", args=[team.pk])
+
+
+class TeamListView(AreaPageMixin, ScopedListView):
+    queryset = Team.objects.select_related("village")
+    filter_form_class = TeamFilterForm
+    table_class = TeamTable
+    template_name = "outreach/team_list.html"
+    paginate_by = PAGE_SIZE
+    title = gettext_lazy("Tim sosialisasi")
+
+    def filter_queryset(self, qs, values):
+        qs = _area_filter(qs, self.area).annotate(
             n_members=Count("members", filter=Q(members__is_active=True), distinct=True),
             n_activities=Count("activities", distinct=True),
             last_activity=Max("activities__date"),
         )
-        .order_by("village__name", "name")
-    )
-    if request.GET.get("status") == "nonaktif":
-        qs = qs.filter(is_active=False)
-    elif request.GET.get("status") != "semua":
-        qs = qs.filter(is_active=True)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "outreach/team_list.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "page": page,
-            "status": request.GET.get("status", ""),
-            "can_edit": request.user.can_edit,
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+        if values["status"] == "nonaktif":
+            qs = qs.filter(is_active=False)
+        elif values["status"] != "semua":
+            qs = qs.filter(is_active=True)
+        return qs.order_by("village__name", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status"] = self.get_filter_form().values["status"] or ""
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_create(request):
-    _require_editor(request.user)
-    form = TeamForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+class TeamEditView(ScopedEditView):
+    model = Team
+    form_class = TeamForm
+    template_name = "outreach/team_form.html"
+    get_success_url = staticmethod(_team_url)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        creating = self.object is None
         team = form.save(commit=False)
-        team.created_by = request.user
+        if creating:
+            team.created_by = self.request.user
         team.save()
-        messages.success(request, "Tim tersimpan. Tambahkan anggotanya.")
-        return redirect("outreach:team_detail", pk=team.pk)
-    return render(request, "outreach/team_form.html", {"form": form, "team": None})
+        messages.success(
+            self.request,
+            _("Tim tersimpan. Tambahkan anggotanya.")
+            if creating
+            else _("Perubahan tim tersimpan."),
+        )
+        return team
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "team": self.object}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_edit(request, pk: int):
-    team = get_scoped_or_404(Team.objects.all(), request.user, pk=pk)
-    _require_editor(request.user)
-    form = TeamForm(request.POST or None, instance=team, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Perubahan tim tersimpan.")
-        return redirect("outreach:team_detail", pk=team.pk)
-    return render(request, "outreach/team_form.html", {"form": form, "team": team})
+class TeamDetailView(FilteredMixin, ScopedDetailView):
+    queryset = Team.objects.select_related("village", "village__parent")
+    template_name = "outreach/team_detail.html"
+    context_object_name = "team"
+    filter_form_class = PagedFilterForm
 
-
-@login_required
-@require_GET
-def team_detail(request, pk: int):
-    team = get_scoped_or_404(
-        Team.objects.select_related("village", "village__parent"), request.user, pk=pk
-    )
-    members = [
-        {"obj": m, "phone": _phone_for(request.user, m.phone)}
-        for m in team.members.order_by("-is_active", "role", "name")
-    ]
-    activities = team.activities.annotate(n_regs=Count("registrations")).order_by("-date", "-id")
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    year = timezone.localdate().year
-    summary = {
-        "activities": team.activities.count(),
-        "attendees": team.activities.aggregate(s=Sum("attendees"))["s"] or 0,
-        "registrations": ActivityRegistration.objects.filter(activity__team=team).count(),
-    }
-    summary["yield"] = (
-        round(summary["registrations"] / summary["activities"], 2)
-        if summary["activities"]
-        else None
-    )
-    target = OutreachTarget.objects.filter(team=team, year=year).first()
-    return render(
-        request,
-        "outreach/team_detail.html",
-        {
-            "team": team,
-            "members": members,
-            "page": page,
-            "summary": summary,
-            "target": target,
-            "target_year_counts": {
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        team, user = self.object, self.request.user
+        form = self.get_filter_form()
+        _warn(self.request, form)
+        activities = team.activities.annotate(n_regs=Count("registrations")).order_by(
+            "-date", "-id"
+        )
+        page = Paginator(activities, PAGE_SIZE).get_page(form.values["page"])
+        year = timezone.localdate().year
+        summary = {
+            "activities": team.activities.count(),
+            "attendees": team.activities.aggregate(s=Sum("attendees"))["s"] or 0,
+            "registrations": ActivityRegistration.objects.filter(activity__team=team).count(),
+        }
+        summary["yield"] = (
+            round(summary["registrations"] / summary["activities"], 2)
+            if summary["activities"]
+            else None
+        )
+        context.update(
+            members=[
+                {"obj": m, "phone": masking.phone_for(user, m.phone)}
+                for m in team.members.order_by("-is_active", "role", "name")
+            ],
+            page=page,
+            table=TeamActivityTable(page.object_list, user),
+            filter_form=form,
+            summary=summary,
+            target=OutreachTarget.objects.filter(team=team, year=year).first(),
+            target_year_counts={
                 "activities": team.activities.filter(date__year=year).count(),
                 "registrations": ActivityRegistration.objects.filter(
                     activity__team=team, activity__date__year=year
                 ).count(),
             },
-            "can_edit": request.user.can_edit,
-            "breadcrumbs": breadcrumbs_for(team.village, request.user),
-        },
-    )
+            can_edit=user.can_edit,
+            breadcrumbs=breadcrumbs_for(team.village, user),
+        )
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_create(request, team_pk: int):
-    team = get_scoped_or_404(Team.objects.all(), request.user, pk=team_pk)
-    _require_editor(request.user)
-    form = TeamMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class MemberEditView(ScopedEditView):
+    """Add a member to the team in the URL (`team_pk`) or change a member (`pk`)."""
+
+    model = TeamMember
+    form_class = TeamMemberForm
+    template_name = "outreach/member_form.html"
+
+    def prepare(self) -> None:
+        # The team is scoped before the edit right is checked: 404 outside the area.
+        if "team_pk" in self.kwargs:
+            self.team = get_scoped_or_404(
+                Team.objects.all(), self.request.user, pk=self.kwargs["team_pk"]
+            )
+        super().prepare()
+        if self.object is not None:
+            self.team = self.object.team
+
+    def save(self, form):
         member = form.save(commit=False)
-        member.team = team
+        if self.object is None:
+            member.team = self.team
+            messages.success(
+                self.request, _("%(name)s ditambahkan ke tim.") % {"name": member.name}
+            )
+        else:
+            messages.success(self.request, _("Data anggota tersimpan."))
         member.save()
-        messages.success(request, f"{member.name} ditambahkan ke tim.")
-        return redirect("outreach:team_detail", pk=team.pk)
-    return render(
-        request, "outreach/member_form.html", {"form": form, "team": team, "member": None}
-    )
+        return member
 
+    def get_success_url(self, member) -> str:
+        return _team_url(self.team)
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def member_edit(request, pk: int):
-    member = get_scoped_or_404(TeamMember.objects.select_related("team"), request.user, pk=pk)
-    _require_editor(request.user)
-    form = TeamMemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Data anggota tersimpan.")
-        return redirect("outreach:team_detail", pk=member.team_id)
-    return render(
-        request, "outreach/member_form.html", {"form": form, "team": member.team, "member": member}
-    )
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "team": self.team, "member": self.object}
 
 
 # --- calendar, flags, reports ----------
 
 
-def _month_from(request) -> tuple[int, int]:
-    raw = request.GET.get("bulan", "")
-    try:
-        chosen = dt.datetime.strptime(raw, "%Y-%m").date()
-        if not 2000 <= chosen.year <= 2100:
-            raise ValueError
-    except ValueError:
-        chosen = timezone.localdate()
-    return chosen.year, chosen.month
+class CalendarView(AreaPageView):
+    filter_form_class = CalendarFilterForm
+    template_name = "outreach/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.area
+        month = self.get_filter_form().values["bulan"]
+        year, number = month.year, month.month
+        first, last = services.month_bounds(year, number)
+        acts = _area_filter(
+            scoped(Activity.objects.select_related("team", "village"), self.request.user), area
+        ).filter(date__gte=first, date__lte=last)
+        prev_y, prev_m = shift_month(year, number, -1)
+        next_y, next_m = shift_month(year, number, 1)
+        base = f"?wilayah={area.code}&" if area else "?"
+        context.update(
+            month_start=first,
+            weeks=services.month_grid(year, number, acts.order_by("date", "id")),
+            total=acts.count(),
+            prev_url=f"{base}bulan={prev_y:04d}-{prev_m:02d}",
+            next_url=f"{base}bulan={next_y:04d}-{next_m:02d}",
+        )
+        return context
 
 
-@login_required
-@require_GET
-def activity_calendar(request):
-    area = _chosen_area(request)
-    year, month = _month_from(request)
-    first, last = services.month_bounds(year, month)
-    acts = _area_filter(
-        scoped(Activity.objects.select_related("team", "village"), request.user), area
-    ).filter(date__gte=first, date__lte=last)
-    prev_y, prev_m = shift_month(year, month, -1)
-    next_y, next_m = shift_month(year, month, 1)
-    base = f"?wilayah={area.code}&" if area else "?"
-    return render(
-        request,
-        "outreach/calendar.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "month_start": first,
-            "weeks": services.month_grid(year, month, acts.order_by("date", "id")),
-            "total": acts.count(),
-            "prev_url": f"{base}bulan={prev_y:04d}-{prev_m:02d}",
-            "next_url": f"{base}bulan={next_y:04d}-{next_m:02d}",
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+class FlagsView(AreaPageMixin, ScopedListView):
+    """Villages without a recent activity (rows from a service, not a queryset)."""
 
+    filter_form_class = FlagsFilterForm
+    table_class = FlagsTable
+    template_name = "outreach/flags.html"
+    title = gettext_lazy("Desa tanpa kegiatan sosialisasi")
 
-@login_required
-@require_GET
-def flags(request):
-    area = _chosen_area(request)
-    rows = services.inactive_villages(area.code) if area else []
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "outreach/flags.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "page": page,
-            "total": len(rows),
-            "policy": OutreachPolicy.current(),
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+    def filtered_queryset(self):
+        self.get_filter_form()
+        return services.inactive_villages(self.area.code) if self.area else []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(total=context["page"].paginator.count, policy=OutreachPolicy.current())
+        return context
 
 
 def _report_rows(area: Area, start: dt.date, end: dt.date) -> tuple[list[dict], list[dict], str]:
@@ -465,93 +496,124 @@ def _report_rows(area: Area, start: dt.date, end: dt.date) -> tuple[list[dict], 
     return villages, villages, "desa"
 
 
-@login_required
-@require_GET
-def report(request):
-    area = _chosen_area(request)
-    if area is None:
-        raise Http404("Wilayah tidak ditemukan.")
-    form = PeriodForm(request.GET)
-    if form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        villages, rows, level = _report_rows(area, start, end)
-    else:
-        start = end = None
-        villages, rows, level = [], [], "desa"
-    evidence = services.paritrana_evidence(area.code, start, end) if start else None
-    return render(
-        request,
-        "outreach/report.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "form": form,
-            "start": start,
-            "end": end,
-            "rows": rows,
-            "level": level,
-            "totals": services.totals(villages) if villages else None,
-            "evidence": evidence,
-            "query": request.GET.urlencode(),
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+class ReportView(AreaPageView):
+    filter_form_class = ReportFilterForm
+    template_name = "outreach/report.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.area is None:
+            raise Http404(_("Wilayah tidak ditemukan."))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, area = self.get_filter_form(), self.area
+        period = form.period
+        start, end = period or (None, None)
+        if period:
+            villages, rows, level = _report_rows(area, start, end)
+        else:
+            villages, rows, level = [], [], "desa"
+        context.update(
+            form=form,
+            start=start,
+            end=end,
+            rows=rows,
+            level=level,
+            totals=services.totals(villages) if villages else None,
+            evidence=services.paritrana_evidence(area.code, start, end) if period else None,
+        )
+        return context
 
 
-@login_required
-@require_GET
-def report_export(request, fmt: str):
-    area = _chosen_area(request)
-    if area is None or fmt not in ("csv", "xlsx"):
-        raise Http404
-    form = PeriodForm(request.GET)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or "Periode tidak valid.")
-        return redirect(reverse("outreach:report") + "?" + request.GET.urlencode())
-    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    villages, rows, level = _report_rows(area, start, end)
-    filename = f"sosialisasi-{area.code}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
-    return exports.response(
-        fmt, filename, villages, kecamatan_rows=rows if level == "kecamatan" else None
-    )
+class ReportExportView(AreaPageMixin, ScopedExportView):
+    """The report's figures per village (and per kecamatan): aggregates, no personal data."""
+
+    model = Activity
+    filter_form_class = ReportFilterForm
+    log_label = "Laporan sosialisasi"
+
+    def get(self, request, fmt: str, *args, **kwargs):
+        form = self.get_filter_form()
+        if fmt not in self.formats or self.area is None or "wilayah" in form.errors:
+            raise Http404
+        if form.period is None or form.errors:
+            texts = [*form.non_field_errors(), *form.invalid_messages()]
+            messages.error(request, " ".join(texts) or _("Periode tidak valid."))
+            return redirect(reverse("outreach:report") + "?" + request.GET.urlencode())
+        return super().get(request, fmt, *args, **kwargs)
+
+    def filter_queryset(self, qs, values):
+        start, end = self.get_filter_form().period
+        return _area_filter(qs, self.area).filter(date__gte=start, date__lte=end)
+
+    def rows(self, qs, user):
+        start, end = self.get_filter_form().period
+        return _report_rows(self.area, start, end)
+
+    def write(self, rows, fmt, filename):
+        villages, shown, level = rows
+        start, end = self.get_filter_form().period
+        name = f"sosialisasi-{self.area.code}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
+        return exports.response(
+            fmt,
+            name,
+            villages,
+            kecamatan_rows=shown if level == "kecamatan" else None,
+            delimiter=self.delimiter,
+        )
 
 
 # --- targets ----------
 
 
-@login_required
-@require_GET
-def target_list(request):
-    area = _chosen_area(request)
-    year_raw = request.GET.get("tahun", "")
-    year = int(year_raw) if year_raw.isdigit() else timezone.localdate().year
-    qs = (
-        _area_filter(
-            scoped(OutreachTarget.objects.select_related("village", "team"), request.user), area
+class TargetListView(AreaPageMixin, ScopedListView):
+    queryset = OutreachTarget.objects.select_related("village", "team")
+    filter_form_class = TargetFilterForm
+    template_name = "outreach/target_list.html"
+    paginate_by = PAGE_SIZE
+    title = gettext_lazy("Target sosialisasi")
+
+    def filter_queryset(self, qs, values):
+        return (
+            _area_filter(qs, self.area)
+            .filter(year=values["tahun"])
+            .order_by("village__name", "team__name")
         )
-        .filter(year=year)
-        .order_by("village__name", "team__name")
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    def get_table(self, records):
+        rows = _target_rows(list(records), self.area, self.get_filter_form().values["tahun"])
+        user = self.request.user
+        return TargetTable(rows, user, exclude=() if user.is_admin else ("edit",))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            year=self.get_filter_form().values["tahun"], can_manage=self.request.user.is_admin
+        )
+        return context
+
+
+def _target_rows(targets: list[OutreachTarget], area: Area | None, year: int) -> list[dict]:
+    """Each target with the year's activities and registrations (of its team, or its village)."""
     progress = {}
     if area is not None:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         for row in services.outreach_summary(area.code, start, end):
             progress[row["code"]] = row
+    team_ids = [t.team_id for t in targets if t.team_id]
     team_counts = dict(
-        Activity.objects.filter(team__in=[t.team_id for t in page if t.team_id], date__year=year)
+        Activity.objects.filter(team__in=team_ids, date__year=year)
         .values_list("team_id")
         .annotate(n=Count("id"))
     )
     team_regs = dict(
-        ActivityRegistration.objects.filter(
-            activity__team__in=[t.team_id for t in page if t.team_id], activity__date__year=year
-        )
+        ActivityRegistration.objects.filter(activity__team__in=team_ids, activity__date__year=year)
         .values_list("activity__team_id")
         .annotate(n=Count("id"))
     )
     rows = []
-    for target in page:
+    for target in targets:
         if target.team_id:
             acts, regs = team_counts.get(target.team_id, 0), team_regs.get(target.team_id, 0)
         else:
@@ -570,31 +632,29 @@ def target_list(request):
                 else None,
             }
         )
-    return render(
-        request,
-        "outreach/target_list.html",
-        {
-            "area": area,
-            "children": _area_choices(area),
-            "page": page,
-            "rows": rows,
-            "year": year,
-            "can_manage": request.user.is_admin,
-            "breadcrumbs": breadcrumbs_for(area, request.user),
-        },
-    )
+    return rows
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_edit(request, pk: int | None = None):
-    # Scope first: a target of another area is "not found" for everyone, not "forbidden".
-    target = get_scoped_or_404(OutreachTarget.objects.all(), request.user, pk=pk) if pk else None
-    if not request.user.is_admin:
-        raise PermissionDenied("Hanya admin kabupaten yang menetapkan target.")
-    form = TargetForm(request.POST or None, instance=target, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, "Target tersimpan.")
-        return redirect(reverse("outreach:targets") + f"?tahun={saved.year}")
-    return render(request, "outreach/target_form.html", {"form": form, "target": target})
+class TargetEditView(ScopedEditView):
+    # Scope first (ScopedEditView.prepare): a target of another area is "not found" for
+    # everyone, not "forbidden".
+    model = OutreachTarget
+    form_class = TargetForm
+    template_name = "outreach/target_form.html"
+    success_message = gettext_lazy("Target tersimpan.")
+    read_only_message = gettext_lazy("Hanya admin kabupaten yang menetapkan target.")
+
+    def may_edit(self, user) -> bool:
+        return bool(user.is_admin)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def save(self, form):
+        return form.save()
+
+    def get_success_url(self, saved) -> str:
+        return reverse("outreach:targets") + f"?tahun={saved.year}"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "target": self.object}

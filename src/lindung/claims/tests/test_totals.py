@@ -6,7 +6,7 @@ import re
 import pytest
 
 from lindung.claims.models import ClaimStatus as S
-from lindung.claims.totals import claims_totals
+from lindung.claims.selectors import claims_totals
 from lindung.core import testing
 
 from .conftest import make_claim, make_membership

@@ -7,7 +7,7 @@ from .base import EditorRequiredMixin, ScopedMixin
 from .delete import ScopedDeleteView
 from .detail import ScopedDetailView
 from .edit import ScopedEditView
-from .export import ScopedExportView
+from .export import ScopedExportView, requested_delimiter
 from .list import FilteredMixin, ScopedListView
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "ScopedExportView",
     "ScopedListView",
     "ScopedMixin",
+    "requested_delimiter",
 ]

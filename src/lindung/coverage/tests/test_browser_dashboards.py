@@ -48,3 +48,20 @@ def test_dashboard_levels(page, browser_login, screenshot_dir, role, area, expec
         page.goto(f"/cakupan/{area}/peringkat/")
         assert page.locator("#league-table tbody tr").count() >= 1
         page.screenshot(path=screenshot_dir / f"coverage-league-{role}.png", full_page=True)
+
+
+def test_people_csv_for_excel_download_uses_semicolons(page, browser_login):
+    testing.load_lombok_timur()
+    member(testing.VILLAGE_A, name="Inaq Sari, Dusun Lauq; RT 02")
+    member(testing.VILLAGE_A, name="Amaq Udin")
+    member(testing.VILLAGE_B, name="Lalu Luar")
+    browser_login(testing.make_user("admin_kabupaten", testing.REGENCY))
+    page.goto(f"/cakupan/{testing.VILLAGE_A}/peserta/?jenis=aktif")
+    with page.expect_download() as info:
+        page.click("text=CSV untuk Excel")
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    lines = download.path().read_text(encoding="utf-8-sig").splitlines()
+    # Split on `;`, the page's filters kept (one village), a name with , and ; one quoted cell.
+    assert lines[0].startswith('"nik";"nama";') and len(lines) == 3
+    assert any(';"Inaq Sari, Dusun Lauq; RT 02";' in line for line in lines[1:])

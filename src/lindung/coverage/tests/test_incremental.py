@@ -13,8 +13,8 @@ from lindung.areas.models import Area
 from lindung.core.months import add_months_to_first, month_start
 from lindung.coverage.dashboard import breakdown, status_counts
 from lindung.coverage.models import CoverageRefreshLog, CoverageSnapshot, CoverageStatusCount
-from lindung.coverage.people import people
 from lindung.coverage.periods import today
+from lindung.coverage.selectors import people
 from lindung.coverage.snapshots import refresh_area, refresh_villages
 from lindung.enrollment import services
 from lindung.enrollment.models import FundingType, Membership, MembershipStatus

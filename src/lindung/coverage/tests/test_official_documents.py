@@ -75,6 +75,12 @@ def test_settings_page_is_the_admins_and_gathers_the_open_choices(client, users,
     body = client.get(reverse("coverage:settings")).content.decode()
     # The open choices of coverage and claims are edited here too.
     assert 'name="cakupan-bpu_overlap"' in body and 'name="klaim-jkm_waiting_variant"' in body
+    # Each section posts its own part; only the letterhead (with its logo) uploads a file.
+    for part in ("kop", "cakupan", "klaim"):
+        assert f'<h2 id="{part}">' in body
+        assert f'<input type="hidden" name="bagian" value="{part}">' in body
+    assert body.count('enctype="multipart/form-data"') == 1
+    assert 'class="logo"' in body and body.count("Simpan kop surat") == 1
     response = client.post(
         reverse("coverage:settings"), {"bagian": "klaim", "klaim-jkm_waiting_variant": "pemakaman"}
     )

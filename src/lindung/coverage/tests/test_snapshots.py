@@ -7,8 +7,8 @@ from django.db.models import Sum
 from lindung.core import testing
 from lindung.core.months import month_start
 from lindung.coverage.models import CoverageSnapshot, CoverageStatusCount
-from lindung.coverage.people import people
 from lindung.coverage.periods import today
+from lindung.coverage.selectors import people
 from lindung.coverage.snapshots import refresh_area
 
 from .conftest import D, member

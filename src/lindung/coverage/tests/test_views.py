@@ -122,6 +122,30 @@ def test_people_list_scoped_masked_and_equal_to_figure(client, users, data):
     assert r.context["page"].paginator.count == 2
 
 
+def test_every_csv_download_offers_and_honours_the_excel_separator(client, users, data):
+    """«CSV untuk Excel» (`pemisah=titikkoma`) on each coverage CSV: the link is on the page
+    and the file is split on `;`; without it, on `,`."""
+    admin = users["admin_kabupaten"]
+    pages = {
+        reverse("coverage:people", args=[A]): {"format": "csv"},
+        reverse("coverage:league", args=[REG]): {"format": "csv"},
+        reverse("coverage:targets"): {"format": "csv"},
+        reverse("coverage:bpjs_reports"): {"format": "csv"},
+        reverse("coverage:export", args=[REG, "tren", "csv"]): {},
+    }
+    dashboard = get(client, admin, reverse("coverage:dashboard", args=[REG])).content.decode()
+    assert dashboard.count("pemisah=titikkoma") == 4
+    for url, params in pages.items():
+        if params:
+            html = get(client, admin, url).content.decode()
+            assert "pemisah=titikkoma" in html and "CSV untuk Excel" in html, url
+        for pemisah, sep in (("titikkoma", ";"), ("koma", ","), ("lain", ",")):
+            body = get(client, admin, url, **params, pemisah=pemisah).getvalue().decode("utf-8-sig")
+            header = body.splitlines()[0]
+            other = "," if sep == ";" else ";"
+            assert sep in header and other not in header, (url, pemisah, header)
+
+
 def test_people_export_logs_access_masks_and_neutralises_formulas(client, users, data):
     url = reverse("coverage:people", args=[A])
     r = get(client, users["viewer"], url, format="csv")

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import providers, services
 from lindung.funding.models import Commitment, FundingSource, Scenario
 from lindung.workers import testing
@@ -68,7 +69,7 @@ def test_demo_step_creates_budgets_commitments_and_scenarios(users):
     assert set(dbh.commitments.values_list("membership__worker__sector__code", flat=True)) == {
         "petani-tembakau"
     }
-    assert Scenario.objects.filter(status="selesai").count() == 2
+    assert Scenario.objects.filter(status=JobStatus.DONE).count() == 2
 
 
 @pytest.mark.django_db

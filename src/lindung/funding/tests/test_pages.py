@@ -11,9 +11,10 @@ from lindung.accounts.models import Role
 from lindung.audit.models import AccessLog
 from lindung.core import testing
 from lindung.core.filters import current_year
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import services
 from lindung.funding.filters import MAX_ID, IdListField, ScenarioCompareForm
-from lindung.funding.models import Scenario, ScenarioStatus
+from lindung.funding.models import Scenario
 
 from .conftest import member, source
 
@@ -24,7 +25,7 @@ def dana_desa(village: str):
     return source("DANA_DESA", village, name=f"DD {village}", amount=10**7)
 
 
-def scenario(area: str, *, status: str = ScenarioStatus.SELESAI, name: str | None = None):
+def scenario(area: str, *, status: str = JobStatus.DONE, name: str | None = None):
     return Scenario.objects.create(
         name=name or f"Skenario {area}",
         fiscal_year=2026,
@@ -188,7 +189,7 @@ def test_export_of_a_junk_format_is_csv_and_logged(client, users):
 def test_compare_keeps_only_finished_scenarios_in_the_users_area(client, users):
     a1, a2 = scenario(testing.VILLAGE_A, name="A satu"), scenario(testing.VILLAGE_A, name="A dua")
     b = scenario(testing.VILLAGE_B, name="B lain")
-    running = scenario(testing.VILLAGE_A, status=ScenarioStatus.BERJALAN, name="A jalan")
+    running = scenario(testing.VILLAGE_A, status=JobStatus.RUNNING, name="A jalan")
     client.force_login(users[Role.OPERATOR_DESA])
     url = reverse("funding:scenario_compare")
     junk = ["abc", "-3", "99999999999999999999", str(MAX_ID + 1), str(b.pk), str(running.pk)]

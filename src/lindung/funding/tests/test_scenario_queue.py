@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindung.core import jobqueue, testing
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import scenarios, services
-from lindung.funding.models import Scenario, ScenarioStatus
+from lindung.funding.models import Scenario
 
 from .conftest import member, source
 
 pytestmark = pytest.mark.django_db
-S = ScenarioStatus
+S = JobStatus
 
 
 @pytest.fixture(autouse=True)
@@ -85,11 +86,11 @@ def test_with_redis_start_pushes_the_id_and_run_jobs_solves_it(
         scenarios.start(sc)
         assert fake_redis.queued() == []  # only once the scenario's row is committed
     assert fake_redis.queued() == [sc.pk] and threads == []
-    assert (_fresh(sc).status, _fresh(sc).progress_at) == (S.ANTRE, None)  # nothing ran yet
+    assert (_fresh(sc).status, _fresh(sc).progress_at) == (S.QUEUED, None)  # nothing ran yet
     before = timezone.now()
     out = _run_jobs()
     sc = _fresh(sc)
-    assert sc.status == S.SELESAI, sc.error
+    assert sc.status == S.DONE, sc.error
     assert sc.progress == 100 and sc.progress_at >= before
     assert sc.summary["funded"] == 2 and sc.summary["candidates"] == 3
     assert f"Skenario #{sc.pk}: Selesai" in out
@@ -104,7 +105,7 @@ def test_without_redis_a_live_worker_takes_it_from_the_database(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             scenarios.start(sc)
-        assert threads == [] and _fresh(sc).status == S.ANTRE
+        assert threads == [] and _fresh(sc).status == S.QUEUED
         from lindung.core.management.commands.run_jobs import Command
 
         command = Command(stdout=io.StringIO())
@@ -112,7 +113,7 @@ def test_without_redis_a_live_worker_takes_it_from_the_database(
         command.step()  # no Redis: sleep the interval, then sweep the database
     finally:
         jobqueue.stop_beating()
-    assert _fresh(sc).status == S.SELESAI
+    assert _fresh(sc).status == S.DONE
 
 
 def test_without_redis_or_worker_a_web_thread_runs_it_as_before(
@@ -149,9 +150,9 @@ def test_a_failing_scenario_from_the_queue_ends_failed_and_the_worker_goes_on(wo
     monkeypatch.setattr(scenarios, "build", build)
     with override_settings(LINDUNG_FUNDING_RAISE=False):
         out = _run_jobs()
-    assert _fresh(broken).status == S.GAGAL
+    assert _fresh(broken).status == S.FAILED
     assert "kebijakan bobot tidak lengkap" in _fresh(broken).error
-    assert _fresh(fine).status == S.SELESAI
+    assert _fresh(fine).status == S.DONE
     assert f"Skenario #{broken.pk}: Gagal" in out
 
 
@@ -177,7 +178,7 @@ def test_the_scenario_page_shows_the_queued_run_until_the_worker_finishes(
     _run_jobs()
     status = client.get(reverse("funding:scenario_status", args=[sc.pk]))
     assert status["HX-Refresh"] == "true"
-    assert _fresh(sc).status == S.SELESAI
+    assert _fresh(sc).status == S.DONE
 
 
 LONG_AGO = timezone.now() - dt.timedelta(seconds=scenarios.STALE_AFTER + 60)
@@ -192,8 +193,8 @@ def test_a_long_wait_is_not_death_while_a_worker_is_alive(world):
         out = io.StringIO()
         call_command("recover_scenarios", stdout=out)
         assert out.getvalue().strip() == "0 skenario terhenti ditandai gagal."
-        assert _fresh(waiting).status == S.ANTRE
+        assert _fresh(waiting).status == S.QUEUED
     finally:
         jobqueue.stop_beating()
     assert scenarios.recover_stale() == 1  # no worker: nobody will ever run it
-    assert _fresh(waiting).status == S.GAGAL
+    assert _fresh(waiting).status == S.FAILED

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from lindung.core import testing
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import renewal, scenarios, services
-from lindung.funding.models import Commitment, Reason, Scenario, ScenarioStatus
+from lindung.funding.models import Commitment, Reason, Scenario
 
 from .conftest import member, sector, source
 
@@ -38,7 +39,7 @@ def world(users):
 
 def test_scenario_funds_by_priority_and_explains(world, users):
     sc = scenarios.run(_scenario(users["admin_kabupaten"]).pk)
-    assert sc.status == ScenarioStatus.SELESAI, sc.error
+    assert sc.status == JobStatus.DONE, sc.error
     funded = {c.membership_id: c for c in sc.candidates.all()}
     # Farmers on DBHCHT, the poorest on APBD, one village-B member on its Dana Desa.
     for m in world["farmers"]:

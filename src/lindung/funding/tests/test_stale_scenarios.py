@@ -1,4 +1,4 @@
-"""Scenarios whose background thread died are marked failed instead of "berjalan" forever."""
+"""Scenarios whose background thread died are marked failed instead of running forever."""
 
 import datetime as dt
 from io import StringIO
@@ -8,11 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from lindung.core import testing
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import scenarios, services
-from lindung.funding.models import Scenario, ScenarioStatus
+from lindung.funding.models import Scenario
 
 pytestmark = pytest.mark.django_db
-S = ScenarioStatus
+S = JobStatus
 LONG_AGO = timezone.now() - dt.timedelta(seconds=scenarios.STALE_AFTER + 60)
 
 
@@ -33,11 +34,11 @@ def _scenario(status, *, progress_at=None, created_at=None) -> Scenario:
 @pytest.fixture
 def mixed(lotim):
     return {
-        "dead_running": _scenario(S.BERJALAN, progress_at=LONG_AGO),
-        "dead_waiting": _scenario(S.ANTRE, created_at=LONG_AGO),
-        "alive": _scenario(S.BERJALAN, progress_at=timezone.now(), created_at=LONG_AGO),
-        "just_queued": _scenario(S.ANTRE),
-        "finished": _scenario(S.SELESAI, progress_at=LONG_AGO),
+        "dead_running": _scenario(S.RUNNING, progress_at=LONG_AGO),
+        "dead_waiting": _scenario(S.QUEUED, created_at=LONG_AGO),
+        "alive": _scenario(S.RUNNING, progress_at=timezone.now(), created_at=LONG_AGO),
+        "just_queued": _scenario(S.QUEUED),
+        "finished": _scenario(S.DONE, progress_at=LONG_AGO),
     }
 
 
@@ -46,11 +47,11 @@ def _statuses(mixed) -> dict:
 
 
 EXPECTED = {
-    "dead_running": S.GAGAL,
-    "dead_waiting": S.GAGAL,
-    "alive": S.BERJALAN,
-    "just_queued": S.ANTRE,
-    "finished": S.SELESAI,
+    "dead_running": S.FAILED,
+    "dead_waiting": S.FAILED,
+    "alive": S.RUNNING,
+    "just_queued": S.QUEUED,
+    "finished": S.DONE,
 }
 
 
@@ -69,8 +70,8 @@ def test_run_jobs_recovers_dead_scenarios_and_runs_the_waiting_ones(mixed, setti
     call_command("run_jobs", "--once", stdout=out)
     assert _statuses(mixed) == {
         **EXPECTED,
-        "dead_waiting": S.SELESAI,
-        "just_queued": S.SELESAI,
+        "dead_waiting": S.DONE,
+        "just_queued": S.DONE,
     }
     assert "1 skenario alokasi terhenti ditandai gagal." in out.getvalue()
     for key in ("dead_waiting", "just_queued"):
@@ -86,7 +87,7 @@ def test_nightly_recovers_dead_scenarios(mixed):
 
 
 def test_a_run_records_its_progress_time(lotim):
-    sc = _scenario(S.ANTRE)
+    sc = _scenario(S.QUEUED)
     before = timezone.now()
     scenarios.run(sc.pk)
     sc.refresh_from_db()

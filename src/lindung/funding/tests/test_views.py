@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from lindung.audit.models import AccessLog
 from lindung.core import testing
+from lindung.core.jobstatus import JobStatus
 from lindung.funding import services
 from lindung.funding.models import Commitment, FundingSource, Scenario
 
@@ -157,7 +158,7 @@ def test_scenario_pages_run_compare_and_scope(client, users, data, other_village
         )
         assert resp.status_code == 302
     base, cut = Scenario.objects.order_by("pk")
-    assert cut.type_cuts == {"APBD": "20"} and base.status == "selesai"
+    assert cut.type_cuts == {"APBD": "20"} and base.status == JobStatus.DONE
     html = admin.get(reverse("funding:scenario_detail", args=[base.pk])).content.decode()
     assert "Siapa masuk" in html and "greedy" in html
     # The policy's effect: its tiers, tobacco before UMKM.

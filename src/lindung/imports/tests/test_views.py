@@ -276,29 +276,9 @@ def test_preview_shows_how_accepted_values_were_read(
     assert "«12/05/1990» → <strong>12 Mei 1990</strong>" in text
 
 
-class TestImportListFilters(testing.ListFilterTests):
-    filter_urls = ("/impor/", "/impor/duplikat/")
-    filter_role = Role.OPERATOR_DESA
-
-
 def test_viewer_sees_age_and_region_only_on_a_pair(client, users):
     pair = _pair()
     client.force_login(users[Role.VIEWER])
     page = client.get(reverse("imports:duplicate_detail", args=[pair.pk])).content.decode()
     assert pair.worker.nik[:6] in page and pair.worker.nik[6:] not in page
     assert "03/02/1991" not in page and "1991" not in page  # age, not the date of birth
-
-
-def test_problem_kind_is_read_through_a_form(client, users, django_capture_on_commit_callbacks):
-    operator = users[Role.OPERATOR_DESA]
-    rows = [person(serial=1), person(serial=2, **{"Nama Lengkap": ""})]
-    upload(client, operator, csv_bytes(rows), callbacks=django_capture_on_commit_callbacks)
-    url = reverse("imports:detail", args=[ImportJob.objects.get().pk])
-    bad = client.get(url, {"jenis": "semua", "page": "99999999999999999999"})
-    assert bad.status_code == 200 and bad.context["kind"] == "errors"
-    assert any("Jenis masalah" in str(m) for m in bad.context["messages"])
-    assert "name_missing" in bad.content.decode()
-    warnings = client.get(url, {"jenis": "warnings"})
-    assert (
-        warnings.context["kind"] == "warnings" and "name_missing" not in warnings.content.decode()
-    )

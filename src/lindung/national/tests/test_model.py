@@ -31,6 +31,19 @@ def test_one_changed_digit_is_placed_in_its_segment(nik, i, shift):
     assert not model.transposed(nik, other)
 
 
+@given(niks, st.integers(0, 15), st.integers(1, 9), st.booleans())
+def test_a_segment_typo_lands_in_its_own_level_only_with_the_same_birth_date(
+    nik, i, shift, same_birth
+):
+    other = nik[:i] + str((int(nik[i]) + shift) % 10) + nik[i + 1 :]
+    segment = "region" if i < 6 else "date" if i < 12 else "serial"
+    a = {"nik": nik, "birth_date": "1990-05-01", "birth_swap": "1990-01-05"}
+    b = {"nik": other, "birth_date": "1990-05-01" if same_birth else "1991-05-01"}
+    b["birth_swap"] = b["birth_date"]
+    level = model.level_of(model.NIK_BIRTH, a, b)
+    assert (level.key == f"nik_typo_{segment}") == same_birth
+
+
 @given(niks, niks)
 def test_segment_typo_needs_exactly_one_difference(a, b):
     differing = sum(x != y for x, y in zip(a, b, strict=True))

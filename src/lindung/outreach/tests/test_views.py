@@ -72,12 +72,31 @@ def test_detail_pages_open_for_the_own_village(client, users, team_a, activity_a
 
 
 @pytest.mark.parametrize("name", ["index", "teams", "calendar", "flags", "report", "targets"])
-def test_area_outside_scope_in_query_is_404(client, users, name):
+def test_area_outside_scope_in_query_is_ignored_with_a_warning(
+    client, users, team_b, activity_b, name
+):
+    """An area outside the user's scope (or one that does not exist) is dropped like any bad
+    filter value: the user's own area is shown, with a warning, and nothing of the other."""
     login(client, users["operator_desa"])
     url = reverse(f"outreach:{name}")
-    assert client.get(url + f"?wilayah={testing.VILLAGE_B}").status_code == 404
-    assert client.get(url + f"?wilayah={testing.VILLAGE_A}").status_code == 200
+    for code in (testing.VILLAGE_B, "52.03.07.2012.99", "52.99"):
+        response = client.get(url, {"wilayah": code})
+        assert response.status_code == 200, code
+        body = response.content.decode()
+        assert '<li class="msg warning">' in body, code
+        assert "Tanjung Luar" not in body, code
+        assert response.context["area"].code == testing.VILLAGE_A
+    own = client.get(url, {"wilayah": testing.VILLAGE_A})
+    assert own.status_code == 200 and '<li class="msg warning">' not in own.content.decode()
     assert client.get(url).status_code == 200
+
+
+def test_unknown_area_inside_scope_is_ignored_with_a_warning(client, users):
+    login(client, users["camat"])
+    response = client.get(reverse("outreach:index"), {"wilayah": "52.03.07.2999"})
+    assert response.status_code == 200
+    assert "Wilayah tidak ditemukan di wilayah Anda." in response.content.decode()
+    assert response.context["area"].code == testing.KECAMATAN_A
 
 
 def test_export_outside_scope_is_404(client, users):
@@ -107,9 +126,13 @@ def test_lists_show_only_rows_in_scope(client, users, team_a, team_b, activity_a
 
 def test_export_rows_stay_inside_scope(client, users, team_a, team_b, activity_a, activity_b):
     login(client, users["camat"])
-    response = client.get(reverse("outreach:report_export", args=["csv"]))
+    url = reverse("outreach:report_export", args=["csv"])
+    # «CSV untuk Excel» splits on `;`; the plain CSV on `,`.
+    response = client.get(url, {"pemisah": "titikkoma"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    plain = client.get(url).content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(plain))) == rows
     codes = {r[0] for r in rows[1:] if r}
     assert testing.VILLAGE_A in codes
     assert all(c.startswith(testing.KECAMATAN_A) for c in codes)

@@ -202,7 +202,7 @@ def _missing_rows(admin) -> None:
     PossibleDuplicate.objects.create(
         worker=first, match=second, score=90, nik_distance=1, job=job, status="merged"
     )
-    Scenario.objects.filter(pk=Scenario.objects.order_by("pk").first().pk).update(status="gagal")
+    Scenario.objects.filter(pk=Scenario.objects.order_by("pk").first().pk).update(status="failed")
     BpjsReportCount.objects.create(
         area_id=REGENCY, period=dt.date(2026, 4, 1), segment="BPU", participants=10
     )

@@ -23,7 +23,7 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     page.fill("#id_name", "Baiq Sumiati")
     page.select_option("#id_sector", label="Buruh tani")
     page.click("main button:has-text('Simpan')")
-    assert "Format kolom NIK sebagai Teks" in page.locator("#id_nik_errors").inner_text()
+    assert "Format kolom NIK sebagai Teks" in page.locator("#id_nik_error").inner_text()
     page.screenshot(path=screenshot_dir / "workers-form-error.png", full_page=True)
     assert not Worker.objects.exists()
 
