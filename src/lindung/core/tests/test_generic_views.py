@@ -6,7 +6,17 @@ from django.urls import URLResolver, get_resolver
 
 from lindung.core.generic import ScopedListView
 
-CONVERTED = ("workers", "enrollment", "claims", "areas", "audit", "exchange", "imports", "outreach")
+CONVERTED = (
+    "workers",
+    "enrollment",
+    "claims",
+    "areas",
+    "audit",
+    "exchange",
+    "imports",
+    "outreach",
+    "funding",
+)
 
 
 def _patterns(namespace):
