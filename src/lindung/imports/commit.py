@@ -16,6 +16,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.core.dbstats import analyze
 from lindung.core.figures import data_changed
 from lindung.core.sqlite import large_sqlite_cache
 from lindung.workers.models import Worker
@@ -32,6 +33,9 @@ CHUNK = 5000
 BULK_MIN_ROWS = 20000
 BULK_REBUILD_RATIO = 2
 SQLITE_CACHE_KIB = 256 * 1024
+# From this many rows an import refreshes the planner statistics (PostgreSQL): autovacuum
+# would get there later, meanwhile the next reads are planned on the old row counts.
+ANALYZE_ROWS = 10_000
 Progress = Callable[[str, int, int], None]
 
 
@@ -249,6 +253,8 @@ def commit_outcome(
             job.created_count = total
             job.committed_at = timezone.now()
             job.save(update_fields=["status", "created_count", "committed_at", "updated_at"])
+    if total >= ANALYZE_ROWS:
+        analyze(Worker)  # PostgreSQL plans the next reads with the new rows counted
     return total
 
 

@@ -33,3 +33,27 @@ class VillageTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.key} {self.day}: {self.count}"
+
+
+class AreaTally(models.Model):
+    """The sum of VillageTally rows over a kecamatan (level 2) or a kabupaten (level 1), kept
+    in the same transaction as the village rows: a regency figure reads one row per day instead
+    of one per village and day (254 times fewer), which PostgreSQL needs for the regency
+    worklist to stay under a second at 1M participants."""
+
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField()  # dots in the area code: 1 kabupaten, 2 kecamatan
+    key = models.CharField(max_length=24)
+    day = models.DateField(default=NO_DAY)
+    count = models.IntegerField(default=0)
+
+    scope_field = "area"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "key", "day"], name="areatally_area_key_day")
+        ]
+        indexes = [models.Index(fields=["key", "area", "day"], name="areatally_key_area_day")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.key} {self.day}: {self.count}"

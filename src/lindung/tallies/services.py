@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from lindung.core.areacodes import ancestor_codes
 from lindung.enrollment.models import Membership
 from lindung.workers.models import Worker
 
@@ -25,7 +26,10 @@ from .entries import (
     worker_entries,
     worker_facts,
 )
-from .models import VillageTally
+from .models import AreaTally, VillageTally
+
+# Levels with their own sum rows (AreaTally): dots in the code, 1 kabupaten, 2 kecamatan.
+SUMMED_LEVELS = (1, 2)
 
 CHUNK = 20_000  # records per read when recounting
 
@@ -39,6 +43,16 @@ def apply(changes: Iterable[tuple[Iterable[Entry], Iterable[Entry]]]) -> None:
     _add({k: v for k, v in delta.items() if v})
 
 
+def rolled_up(counts: dict[Entry, int]) -> Counter:
+    """Village counts summed into their kecamatan and kabupaten: (area, key, day) -> count."""
+    out: Counter = Counter()
+    for (village, key, day), n in counts.items():
+        for code in ancestor_codes(village):
+            if code.count(".") in SUMMED_LEVELS:
+                out[(code, key, day)] += n
+    return out
+
+
 def _add(delta: dict[Entry, int]) -> None:
     if not delta:
         return
@@ -49,9 +63,25 @@ def _add(delta: dict[Entry, int]) -> None:
         f"VALUES (%s, %s, %s, %s) ON CONFLICT ({q('village_id')}, {q('key')}, {q('day')}) "
         f"DO UPDATE SET {q('count')} = {table}.{q('count')} + excluded.{q('count')}"
     )
+    areas = q(AreaTally._meta.db_table)
+    area_sql = (
+        f"INSERT INTO {areas} ({q('area_id')}, {q('level')}, {q('key')}, {q('day')}, "
+        f"{q('count')}) VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({q('area_id')}, {q('key')}, {q('day')}) "
+        f"DO UPDATE SET {q('count')} = {areas}.{q('count')} + excluded.{q('count')}"
+    )
     rows = [(village, key, day, n) for (village, key, day), n in sorted(delta.items())]
+    # Sorted, so concurrent writers lock rows in one order (no deadlock between two villages
+    # of one kecamatan); a move within a kecamatan sums to 0 there and is left out.
+    area_rows = [
+        (area, area.count("."), key, day, n)
+        for (area, key, day), n in sorted(rolled_up(delta).items())
+        if n
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+        if area_rows:
+            cursor.executemany(area_sql, area_rows)
 
 
 def membership_changes(ids: Iterable[int], before: dict) -> dict:
@@ -99,7 +129,38 @@ def rebuild(villages: Iterable[str] | None = None) -> int:
             (VillageTally(village_id=v, key=k, day=d, count=n) for (v, k, d), n in counts.items()),
             batch_size=5000,
         )
+        _resum(codes)
     return len(counts)
+
+
+def _resum(villages: list[str] | None) -> None:
+    """Recompute the kecamatan and kabupaten rows above `villages` (all when None) from the
+    village rows."""
+    if villages is None:
+        AreaTally.objects.all().delete()
+        areas = {
+            code
+            for v in VillageTally.objects.values_list("village_id", flat=True).distinct()
+            for code in ancestor_codes(v)
+            if code.count(".") in SUMMED_LEVELS
+        }
+    else:
+        areas = {c for v in villages for c in ancestor_codes(v) if c.count(".") in SUMMED_LEVELS}
+        AreaTally.objects.filter(area_id__in=sorted(areas)).delete()
+    for area in sorted(areas):
+        sums = (
+            VillageTally.objects.filter(in_area(area))
+            .values_list("key", "day")
+            .annotate(n=Sum("count"))
+            .filter(n__gt=0)
+        )
+        AreaTally.objects.bulk_create(
+            (
+                AreaTally(area_id=area, level=area.count("."), key=k, day=d, count=n)
+                for k, d, n in sums
+            ),
+            batch_size=5000,
+        )
 
 
 def recount(villages: Iterable[str] | None = None) -> Counter:
@@ -122,6 +183,12 @@ def stored(villages: Iterable[str] | None = None) -> Counter:
     )
 
 
+def stored_areas() -> Counter:
+    """The kecamatan and kabupaten rows (tests compare them with `rolled_up(recount())`)."""
+    qs = AreaTally.objects.exclude(count=0).values_list("area_id", "key", "day", "count")
+    return Counter({(a, k, d): n for a, k, d, n in qs})
+
+
 def in_area(code: str | None) -> Q:
     """Rows of the villages inside area `code` (a range of codes, so an index serves it)."""
     if not code:
@@ -139,7 +206,15 @@ def total(
     before: dt.date | None = None,
 ) -> int:
     """Sum of `key` over the villages of area `code`, on days in [since, until] (or < before)."""
-    qs = VillageTally.objects.filter(in_area(code), key=key)
+    level = None if code is None else code.count(".")
+    if level is None or level < min(SUMMED_LEVELS):  # everything, or a province: its regencies
+        qs = AreaTally.objects.filter(key=key, level=min(SUMMED_LEVELS))
+        if code:
+            qs = qs.filter(area_id__gt=code + ".", area_id__lt=code + "/")
+    elif level in SUMMED_LEVELS:  # the area's own sum rows
+        qs = AreaTally.objects.filter(area_id=code, key=key)
+    else:
+        qs = VillageTally.objects.filter(in_area(code), key=key)
     if since is not None:
         qs = qs.filter(day__gte=since)
     if until is not None:

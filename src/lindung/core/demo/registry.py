@@ -25,6 +25,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lindung.core.dbstats import analyze
+
 DemoStep = Callable[[random.Random, dict], "str | None"]
 
 
@@ -73,6 +75,7 @@ def run_steps(
         if progress:
             progress(f"langkah demo ({step.name})", done, len(chosen))
         summary = step.fn(step_rng(context["seed"], step.name), context)
+        analyze()  # the next step plans its queries over the rows this one bulk-inserted
         if summary:
             summaries.append(f"{step.name}: {summary}")
             if report:

@@ -250,3 +250,19 @@ def test_commit_adds_the_workers_to_their_villages_tallies():
     assert total(village, tally.WORKERS) == Worker.objects.filter(village_id=village).count() == 3
     assert total(village, tally.WORKERS_FLAGGED) == 1  # the adjusted income
     assert stored() == recount()
+    from lindung.tallies.services import rolled_up, stored_areas
+
+    assert stored_areas() == +rolled_up(recount())  # the kecamatan and kabupaten sums too
+
+
+def test_a_large_import_refreshes_the_planner_statistics(monkeypatch):
+    """From ANALYZE_ROWS rows the commit runs ANALYZE on the workers (a no-op on SQLite)."""
+    from lindung.imports import commit
+
+    calls = []
+    monkeypatch.setattr(commit, "analyze", lambda *models: calls.append(models))
+    monkeypatch.setattr(commit, "ANALYZE_ROWS", 2)
+    run_import("a.csv", csv_bytes([person(serial=83)]), commit=True, today=TODAY)
+    assert calls == []  # one row: below the threshold
+    run_import("b.csv", csv_bytes([person(serial=84), person(serial=85)]), commit=True, today=TODAY)
+    assert calls == [(Worker,)]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from lindung.areas.models import Area
 from lindung.areas.services import load_areas
+from lindung.core.dbstats import analyze
 from lindung.core.demo import registry
 from lindung.core.sqlite import large_sqlite_cache
 from lindung.enrollment.models import (
@@ -200,6 +201,7 @@ def generate(
         membership_ids = writer.memberships(worker_ids, people, plans)
         result.workers, result.memberships = len(worker_ids), len(membership_ids)
         result.transitions, result.history_rows = writer.transitions, writer.history_rows
+        analyze()  # PostgreSQL: the steps below query tables that were empty a moment ago
 
         if run_registered_steps:
             context = {

@@ -19,7 +19,15 @@ from lindung.funding.models import Commitment, CommitmentStatus, FundingSource
 from lindung.funding.renewal import due_for_renewal
 from lindung.tallies import entries as tally
 from lindung.tallies.models import VillageTally
-from lindung.tallies.services import active_on, rebuild, recount, stored, total
+from lindung.tallies.services import (
+    active_on,
+    rebuild,
+    recount,
+    rolled_up,
+    stored,
+    stored_areas,
+    total,
+)
 from lindung.tallies.signals import track
 from lindung.workers import testing
 from lindung.workers.models import Worker
@@ -179,9 +187,13 @@ def test_random_writes_equal_full_recount(lotim, users, before, ops):
             run(step, items, source, users["admin_kabupaten"])
         rebuild()
         assert stored() == recount()
+        assert stored_areas() == +rolled_up(recount())
         for step in ops:
             run(step, items, source, users["admin_kabupaten"])
-        assert stored() == recount()
+        counted = recount()
+        assert stored() == counted
+        # The kecamatan and kabupaten sum rows, kept write by write, equal the recount summed.
+        assert stored_areas() == +rolled_up(counted)
         transaction.set_rollback(True)
 
 
@@ -220,7 +232,9 @@ def test_figures_equal_the_lists(lotim, users):
     flagged.save()
     assert stored() == recount()
     admin = users["admin_kabupaten"]
-    for code in (A, A2, B, KEC, REG):
+    # Villages read their own rows, kecamatan and kabupaten their sum rows, a province the sum
+    # rows of its regencies.
+    for code in (A, A2, B, KEC, testing.KECAMATAN_B, REG, REG.split(".")[0]):
         ms = Membership.objects.filter(area_q("village", code))
         assert active_on(code, today) == ms.active_on(today).count()
         for days in (30, 60, 90):
