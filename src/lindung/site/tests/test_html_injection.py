@@ -121,6 +121,7 @@ NOT_FREE_TEXT = {
     "exchange.ExportBatch.sha256": "hash",
     "exchange.ExchangeImport.sha256": "hash",
     "tallies.VillageTally.key": "fixed keys written by the app (tallies.entries)",
+    "tallies.AreaTally.key": "fixed keys written by the app (tallies.entries)",
 }
 # Stored and filled with the payload above, but no page displays them (so none can leak them).
 NOT_DISPLAYED = {
