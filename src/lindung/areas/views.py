@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scoping import user_covers_area
 from lindung.core.generic import ScopedDetailView, ScopedListView
 from lindung.core.spreadsheet import SpreadsheetError
 
 from .denominators import import_denominators
 from .forms import DenominatorFilterForm
+from .generic import area_in_scope_or_404
 from .models import Area, WorkforceDenominator
 from .services import breadcrumbs_for
 from .tables import DenominatorTable
@@ -27,15 +26,7 @@ class AreaDetailView(ScopedDetailView):
     context_object_name = "area"
 
     def get_object(self):
-        code = self.kwargs["code"]
-        area = (
-            Area.objects.filter(code=code).first()
-            if user_covers_area(self.request.user, code)
-            else None
-        )
-        if area is None:
-            raise Http404("Wilayah tidak ditemukan.")
-        return area
+        return area_in_scope_or_404(self.request.user, self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

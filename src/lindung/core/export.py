@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from django.dispatch import Signal
@@ -38,6 +38,20 @@ BOM = "\ufeff"  # so Excel opens UTF-8 names (Baiq, Lalu, diacritics) correctly
 # does not import audit. Sent with send(), not send_robust(): a download whose log could not
 # be written fails rather than leaving unrecorded.
 exported = Signal()
+
+
+class QueryRows:
+    """A download's rows built lazily from a queryset, with their column titles in `.header`
+    (what `core.generic.ScopedExportView.rows` returns)."""
+
+    def __init__(self, header: Sequence[str], qs, row: Callable[[object], list]):
+        self.header = header
+        self.qs = qs
+        self.row = row
+
+    def __iter__(self) -> Iterator[list]:
+        for record in self.qs.iterator(chunk_size=2000):
+            yield self.row(record)
 
 
 def cell_value(value):

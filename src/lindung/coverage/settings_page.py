@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from lindung.claims.models import ClaimsSettings
 from lindung.enrollment.tariffs import DiscountProgramme, LapseRule
@@ -67,39 +68,49 @@ def open_questions() -> list[dict]:
     return rows
 
 
-@login_required
-def settings_page(request):
-    if not request.user.is_admin:
-        raise PermissionDenied(_("Pengaturan hanya dapat diubah admin kabupaten."))
-    letterhead = Letterhead.current()
-    config = CoverageConfig.current()
-    claims = ClaimsSettings.current()
-    section = request.POST.get("bagian") if request.method == "POST" else None
-    forms_ = {
-        "kop": LetterheadForm(
-            request.POST if section == "kop" else None,
-            request.FILES if section == "kop" else None,
-            instance=letterhead,
-            prefix="kop",
-        ),
-        "cakupan": CoverageChoicesForm(
-            request.POST if section == "cakupan" else None, instance=config, prefix="cakupan"
-        ),
-        "klaim": ClaimsChoicesForm(
-            request.POST if section == "klaim" else None, instance=claims, prefix="klaim"
-        ),
-    }
-    if section in forms_:
-        form = forms_[section]
-        if form.is_valid():
-            obj = form.save(commit=False)
-            if hasattr(obj, "updated_by_id"):
-                obj.updated_by = request.user
-            obj.save()
+class SettingsView(LoginRequiredMixin, TemplateView):
+    """Three sections, each its own form (`bagian` says which one was sent)."""
+
+    template_name = "coverage/settings.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_admin:
+            raise PermissionDenied(_("Pengaturan hanya dapat diubah admin kabupaten."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_forms(self, section: str | None = None) -> dict:
+        request = self.request
+
+        def bound(name):
+            return (request.POST, request.FILES) if section == name else (None, None)
+
+        return {
+            "kop": LetterheadForm(*bound("kop"), instance=Letterhead.current(), prefix="kop"),
+            "cakupan": CoverageChoicesForm(
+                bound("cakupan")[0], instance=CoverageConfig.current(), prefix="cakupan"
+            ),
+            "klaim": ClaimsChoicesForm(
+                bound("klaim")[0], instance=ClaimsSettings.current(), prefix="klaim"
+            ),
+        }
+
+    def post(self, request, *args, **kwargs):
+        section = request.POST.get("bagian")
+        forms_ = self.get_forms(section)
+        form = forms_.get(section)
+        if form is not None and form.is_valid():
+            saved = form.save(commit=False)
+            if hasattr(saved, "updated_by_id"):
+                saved.updated_by = request.user
+            saved.save()
             messages.success(request, _("Pengaturan disimpan."))
             return redirect(reverse("coverage:settings") + f"#{section}")
-    return render(
-        request,
-        "coverage/settings.html",
-        {"forms": forms_, "letterhead": letterhead, "questions": open_questions()},
-    )
+        return self.render_to_response(self.get_context_data(forms=forms_))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("forms", self.get_forms())
+        return {
+            **super().get_context_data(**kwargs),
+            "letterhead": kwargs["forms"]["kop"].instance,
+            "questions": open_questions(),
+        }

@@ -3,25 +3,13 @@ NIKs are masked for roles that do not see personal data (lindung.accounts.maskin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lindung.accounts import masking
-
-
-class Rows:
-    """Lists of values with their column titles in `.header`, built lazily from a queryset."""
-
-    def __init__(self, header: list[str], qs: QuerySet, row: Callable[[object], list]):
-        self.header = header
-        self.qs = qs
-        self.row = row
-
-    def __iter__(self) -> Iterator[list]:
-        for record in self.qs.iterator(chunk_size=2000):
-            yield self.row(record)
+from lindung.core.export import QueryRows
 
 
 def sources(qs: QuerySet) -> Iterable[list]:
@@ -30,7 +18,7 @@ def sources(qs: QuerySet) -> Iterable[list]:
         _("Wilayah"), _("Kode wilayah"), _("Pagu"), _("Dialokasikan"), _("Terealisasi"),
         _("Sisa"), _("Dasar hukum"),
     ]  # fmt: skip
-    return Rows(
+    return QueryRows(
         header,
         qs,
         lambda s: [
@@ -56,7 +44,7 @@ def commitments(qs: QuerySet, user) -> Iterable[list]:
         _("NIK"), _("Nama"), _("Desa"), _("Sektor"), _("Bulan pertama"), _("Bulan terakhir"),
         _("Jumlah bulan"), _("Biaya"), _("Status"),
     ]  # fmt: skip
-    return Rows(
+    return QueryRows(
         header,
         qs,
         lambda c: [
@@ -75,7 +63,7 @@ def commitments(qs: QuerySet, user) -> Iterable[list]:
 
 def renewals(qs: QuerySet, user) -> Iterable[list]:
     header = [_("NIK"), _("Nama"), _("Desa"), _("Sektor"), _("Dibayar sampai"), _("Status")]
-    return Rows(
+    return QueryRows(
         header,
         qs,
         lambda m: [
@@ -94,7 +82,7 @@ def candidates(qs: QuerySet, user) -> Iterable[list]:
         _("NIK"), _("Nama"), _("Desa"), _("Sektor"), _("Desil"), _("Bobot"), _("Hasil"),
         _("Sumber dana"), _("Biaya"), _("Sumber (greedy)"),
     ]  # fmt: skip
-    return Rows(
+    return QueryRows(
         header,
         qs,
         lambda c: [

@@ -33,6 +33,17 @@ class FilteredMixin:
             )
         return self._filter_form
 
+    def filter_values(self, *, warn: bool = True) -> dict:
+        """The form's cleaned values; each ignored value becomes a warning on the page."""
+        form = self.get_filter_form()
+        if form is None:
+            return {}
+        if warn and not getattr(self, "_warned", False):
+            self._warned = True
+            for text in form.invalid_messages():
+                messages.warning(self.request, text)
+        return form.values
+
     def filter_queryset(self, qs: QuerySet, values: dict) -> QuerySet:
         """Narrow the scoped queryset by the form's cleaned values; pages override this."""
         return qs
@@ -77,9 +88,7 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.get_filter_form()
-        if form is not None:
-            for text in form.invalid_messages():
-                messages.warning(self.request, text)
+        self.filter_values()
         qs, sort_key = self.sort(self.filtered_queryset())
         page = CachedCountPaginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()

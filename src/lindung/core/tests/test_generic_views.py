@@ -16,6 +16,7 @@ CONVERTED = (
     "imports",
     "outreach",
     "funding",
+    "coverage",
 )
 
 

@@ -110,7 +110,7 @@ def test_certificate_carries_letterhead_and_signature_and_fits_one_page_each(
 ):
     _set_letterhead(client, users["admin_kabupaten"])
     captured = {}
-    from lindung.coverage import views
+    from lindung.coverage.views import league as views
 
     real = views.pdf_response
 

@@ -149,8 +149,9 @@ def test_official_documents_carry_no_internal_note(client, world, username, monk
     from django.template.loader import render_to_string
 
     from lindung.core.months import month_start
-    from lindung.coverage import reports, views
+    from lindung.coverage import reports
     from lindung.coverage.periods import today
+    from lindung.coverage.views import league as views
 
     user = User.objects.get(username=username)
     documents = [
