@@ -63,6 +63,9 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     """
 
     table_class: type[Table] | None = None
+    # `?format=` values (the filter form's `format`) answered by `download(fmt)` instead of
+    # the page: for lists whose spreadsheet is the same query, not a ScopedExportView URL.
+    download_formats: tuple[str, ...] = ()
     sorting: Sorting | None = None
     paginate_by = 50
     template_name = "core/generic/list.html"
@@ -79,6 +82,15 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
         if self.sorting is None:
             return qs, ""
         return self.sorting.apply(qs, self.requested_sort())
+
+    def get(self, request, *args, **kwargs):
+        fmt = self.filter_values(warn=False).get("format")
+        if fmt and fmt in self.download_formats:
+            return self.download(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def download(self, fmt: str):
+        raise NotImplementedError(f"{type(self).__name__} lists download_formats")
 
     def get_table(self, records) -> Table | None:
         if self.table_class is None:

@@ -37,15 +37,10 @@ def may_import_bpjs(user) -> bool:
 
 class BpjsReportListView(ScopedListView):
     queryset = BpjsReportCount.objects.select_related("area")
+    download_formats = EXPORT_FORMATS
     filter_form_class = ExportListForm
     template_name = "coverage/bpjs_reports.html"
     http_method_names = ["get", "post"]
-
-    def get(self, request, *args, **kwargs):
-        fmt = self.get_filter_form().values["format"]
-        if fmt in EXPORT_FORMATS:
-            return self.download(fmt)
-        return super().get(request, *args, **kwargs)
 
     def download(self, fmt: str):
         header = ["kode_wilayah", "wilayah", "bulan", "segmen", "jumlah", "sumber"]

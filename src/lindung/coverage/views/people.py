@@ -22,6 +22,7 @@ EXPORT_HEADER = ["nik", "nama", "desa_kode", "desa", "sektor", "sumber_dana", "s
 
 
 class PeopleListView(CoverageAreaMixin, ScopedListView):
+    download_formats = EXPORT_FORMATS
     filter_form_class = PeopleFilterForm
     table_class = CoveragePeopleTable
     template_name = "coverage/people.html"
@@ -37,12 +38,6 @@ class PeopleListView(CoverageAreaMixin, ScopedListView):
             funding=values["dana"] or None,
             status=values["status"] or None,
         )
-
-    def get(self, request, *args, **kwargs):
-        fmt = self.get_filter_form().values["format"]
-        if fmt in EXPORT_FORMATS:
-            return self.download(fmt)
-        return super().get(request, *args, **kwargs)
 
     def download(self, fmt: str):
         user, area = self.request.user, self.area
