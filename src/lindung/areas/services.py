@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from .choices import areas_changed
 from .fixture import read_fixture
 from .models import Area, AreaLevel
 
@@ -65,6 +66,11 @@ def load_areas(
             done += len(chunk)
             if progress:
                 progress(done, len(to_create) + len(to_update))
+    if to_create or to_update:
+        # Now (this process, and an outer transaction that may roll back) and after commit
+        # (other processes must not rebuild from the rows before it).
+        areas_changed()
+        transaction.on_commit(areas_changed)
     return LoadResult(created=len(to_create), updated=len(to_update), total=total)
 
 

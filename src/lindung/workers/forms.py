@@ -7,7 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lindung.areas.models import Area, AreaLevel
+from lindung.areas.choices import area_choices
+from lindung.areas.models import Area
 from lindung.core.filters import FilterForm
 from lindung.core.widgets import QuickSelect
 
@@ -198,22 +199,3 @@ class WorkerFilterForm(FilterForm):
         self.fields["prioritas"].choices = [("", _("Semua prioritas"))] + [
             (g, _("Prioritas %(n)s") % {"n": g}) for g in sorted(set(groups))
         ]
-
-
-def area_choices(user) -> list[tuple[str, str]]:
-    """Kecamatan and villages inside the user's scope, for the area filter."""
-    code = user.scope_code
-    qs = Area.objects.filter(level__gte=AreaLevel.KECAMATAN).order_by("code")
-    if code:
-        qs = qs.within(code)
-    elif code is None:
-        return []
-    else:
-        from django.conf import settings
-
-        qs = qs.within(settings.LINDUNG_REGENCY_CODE)
-    out = []
-    for code, name, level, kind in qs.values_list("code", "name", "level", "kind"):
-        indent = "" if level == AreaLevel.KECAMATAN else "\u2003"
-        out.append((code, indent + Area.label(level, kind, name)))
-    return out
