@@ -7,11 +7,11 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lindung.accounts.masking import nik_for
 from lindung.accounts.models import Role
 from lindung.core.formatting import format_date, format_number
 from lindung.tallies.entries import DEAD_NO_CLAIM
 from lindung.tallies.services import area_for, total
-from lindung.workers.nik import mask_nik
 
 from .deceased import deceased_without_claim, followup_days, recent_deaths_without_claim
 
@@ -51,7 +51,7 @@ def _section(
     qs = finder(user, area_code, today)
     rows = []
     for m in qs[:ROWS]:
-        nik = m.worker.nik if user.sees_personal_data else mask_nik(m.worker.nik)
+        nik = nik_for(user, m.worker.nik)
         rows.append(
             {
                 "label": f"{m.worker.name} ({nik})",

@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lindung.accounts.masking import mask_nik
 from lindung.core.formatting import format_date
 from lindung.enrollment.models import Membership
 from lindung.outreach.models import ActivityRegistration
 from lindung.workers.models import Worker
-from lindung.workers.nik import mask_nik
 
 from .models import PossibleDuplicate, WorkerMerge
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-# The one masking policy lives in accounts; re-exported for the callers that import it here.
-from lindung.accounts.masking import mask_nik  # noqa: F401
 from lindung.core.formatting import format_date
 
 Severity = Literal["error", "warning"]

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lindung.workers.nik import clean_nik, compose_nik, mask_nik, parse_nik
+from lindung.accounts.masking import mask_nik
+from lindung.workers.nik import clean_nik, compose_nik, parse_nik
 
 TODAY = dt.date(2026, 11, 24)
 LOTIM = "52.03.07"

@@ -7,12 +7,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from lindung.accounts.masking import mask_phone
+from lindung.accounts.masking import mask_nik, mask_phone
 from lindung.audit.models import AccessLog
 from lindung.enrollment.models import Membership
 from lindung.workers import testing
 from lindung.workers.models import Sector, Worker
-from lindung.workers.nik import compose_nik, mask_nik
+from lindung.workers.nik import compose_nik
 
 
 @pytest.fixture
