@@ -13,15 +13,17 @@ from lindung.site import views_personal
 admin.site.login = admin_login
 
 urlpatterns = [
-    path("", site_views.home, name="home"),
-    path("daftar-kerja/", site_views.worklists, name="worklists"),
-    path("data-pribadi/", views_personal.person_search, name="person_search"),
+    path("", site_views.HomeView.as_view(), name="home"),
+    path("daftar-kerja/", site_views.WorklistsView.as_view(), name="worklists"),
+    path("data-pribadi/", views_personal.PersonSearchView.as_view(), name="person_search"),
     path(
-        "data-pribadi/<int:worker_id>/ekspor/", views_personal.person_export, name="person_export"
+        "data-pribadi/<int:worker_id>/ekspor/",
+        views_personal.PersonExportView.as_view(),
+        name="person_export",
     ),
     path(
         "data-pribadi/<int:worker_id>/anonimkan/",
-        views_personal.person_anonymise,
+        views_personal.PersonAnonymiseView.as_view(),
         name="person_anonymise",
     ),
     # Browsers ask for /favicon.ico on every site; answer with our own icon (no 404, no CDN).

@@ -2,7 +2,7 @@
 page declares the filter form that reads its query string."""
 
 import pytest
-from django.urls import URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from lindung.core.generic import ScopedListView
 
@@ -43,3 +43,15 @@ def test_every_list_page_declares_a_filter_form(namespace):
     ]
     assert lists
     assert [v.__name__ for v in lists if v.filter_form_class is None] == []
+
+
+def test_the_site_pages_are_class_views():
+    """Home, worklists and the personal-data pages live outside any app namespace."""
+    names = {"home", "worklists", "person_search", "person_export", "person_anonymise"}
+    found = {
+        p.name: p.callback
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLPattern) and p.name in names
+    }
+    assert set(found) == names
+    assert [n for n, view in found.items() if not hasattr(view, "view_class")] == []
