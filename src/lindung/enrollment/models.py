@@ -89,7 +89,16 @@ class Membership(ChoiceLabels, models.Model):
             # The list pages read the newest first; without it SQLite sorts 1M rows per page.
             models.Index(fields=["-created_at", "id"], name="membership_newest_first"),
             models.Index(fields=["village", "status"]),
-            models.Index(fields=["status", "paid_until"]),
+            # Worklist samples read `ORDER BY paid_until, id LIMIT 10` and `ORDER BY created_at,
+            # id LIMIT 10`: with `id` in the index the order comes from it and ten rows are
+            # read, not a whole month of paid_until (PostgreSQL at 1M: 190 ms -> 0.1 ms), and
+            # the few memberships awaiting verification have their own oldest-first index.
+            models.Index(fields=["status", "paid_until", "id"], name="membership_due_order"),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(status__in=["didata", "diverifikasi"]),
+                name="membership_awaiting_oldest",
+            ),
         ]
 
     def __str__(self) -> str:
