@@ -369,6 +369,8 @@ def main(argv: list[str]) -> int:
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             subprocess.run(["apt-get", "install", "-y", "-qq", tool], check=True)
+    if not (lb.BIN / "gunicorn").exists():
+        subprocess.run([str(lb.BIN / "pip"), "install", "-q", "gunicorn"], check=True)
 
     env = lb._env(args.database_url)
     cache_dir = tempfile.mkdtemp(prefix="lindung-writers-cache-")
