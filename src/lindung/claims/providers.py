@@ -13,7 +13,11 @@ from lindung.core.formatting import format_date, format_number
 from lindung.tallies.entries import DEAD_NO_CLAIM
 from lindung.tallies.services import area_for, total
 
-from .deceased import deceased_without_claim, followup_days, recent_deaths_without_claim
+from .deceased import (
+    first_deceased_without_claim,
+    followup_days,
+    recent_deaths_without_claim,
+)
 
 ROWS = 10
 
@@ -47,10 +51,13 @@ def _section(
     user, key: str, title: str, area_code: str | None, more_url: str, *, recent: bool = False
 ) -> dict:
     today = dt.date.today()
-    finder = recent_deaths_without_claim if recent else deceased_without_claim
-    qs = finder(user, area_code, today)
+    if recent:
+        qs = recent_deaths_without_claim(user, area_code, today)
+        first = list(qs[:ROWS])
+    else:
+        first = first_deceased_without_claim(user, area_code, today, ROWS)
     rows = []
-    for m in qs[:ROWS]:
+    for m in first:
         nik = nik_for(user, m.worker.nik)
         rows.append(
             {
