@@ -277,8 +277,10 @@ def main(argv: list[str]) -> int:
     median = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     errors = sum(r["errors"] for r in runs)
     pause = f"think {args.think} ms" if args.think else "no think time"
+    # With --database-url the data set is whatever that database holds, not --workers.
+    data = "given database" if args.database_url else f"{args.workers:,} workers"
     line = (
-        f"| {args.workers:,} workers | {args.connections} users ({pause}), "
+        f"| {data} | {args.connections} users ({pause}), "
         f"{args.runs} × {args.duration} s "
         f"| {median['rps']:.1f} req/s | {median['p50'] / 1000:.0f} | {median['p95'] / 1000:.0f} "
         f"| {median['p99'] / 1000:.0f} | {errors} | {load_before:.1f} / {median['load']:.1f} "
