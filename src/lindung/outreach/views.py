@@ -258,7 +258,6 @@ class ActivityDetailView(EditorRequiredMixin, ScopedDetailView):
             form=form,
             window=services.attribution_window(activity),
             can_edit=user.can_edit,
-            sees_personal_data=user.sees_personal_data,
             breadcrumbs=breadcrumbs_for(activity.village, user),
         )
         return context
