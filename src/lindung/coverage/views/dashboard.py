@@ -26,7 +26,7 @@ from ..indicators import BandBook
 from ..models import CoverageConfig
 from ..periods import ref_day
 from ..snapshots import refresh_area
-from .base import EXPORT_FORMATS, CoverageAreaMixin, months_back
+from .base import EXPORT_FORMATS, CoverageAreaMixin, is_branch_or_regency, months_back
 
 
 class CoverageHomeView(HomeAreaRedirectView):
@@ -62,10 +62,6 @@ def _claims_url(code: str, period: dt.date) -> str | None:
         "sampai": ref_day(period).isoformat(),
     }
     return base + "?" + urlencode(query)
-
-
-def may_refresh(user) -> bool:
-    return user.is_admin or user.role == "petugas_bpjs"
 
 
 def _chart(data) -> dict:
@@ -114,7 +110,7 @@ class AreaDashboardView(CoverageAreaMixin, FilteredMixin, TemplateView):
             "bands": BandBook(data["head"].ref_day).bands,
             "config": CoverageConfig.current(),
             "breadcrumbs": self.breadcrumbs(),
-            "can_refresh": may_refresh(user),
+            "can_refresh": is_branch_or_regency(user),
             "level_name": area.get_level_display(),
             "children_combined": sum(c.numerator.combined for c in data["children"]),
             "children_lindung": sum(c.numerator.lindung for c in data["children"]),
@@ -197,7 +193,7 @@ class RefreshView(CoverageAreaMixin, View):
 
     def post(self, request, code: str):
         area = self.area
-        if not may_refresh(request.user):
+        if not is_branch_or_regency(request.user):
             raise PermissionDenied(
                 _("Hanya admin kabupaten atau petugas BPJS yang dapat menghitung ulang.")
             )

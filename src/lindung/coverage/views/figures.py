@@ -26,13 +26,9 @@ from ..models import (
     Innovation,
     RegionalPolicy,
 )
-from .base import EXPORT_FORMATS
+from .base import EXPORT_FORMATS, is_branch_or_regency
 
 SHOWN_ERRORS = 20
-
-
-def may_import_bpjs(user) -> bool:
-    return user.is_admin or user.role == "petugas_bpjs"
 
 
 class BpjsReportListView(ScopedListView):
@@ -65,7 +61,7 @@ class BpjsReportListView(ScopedListView):
         )
 
     def post(self, request, *args, **kwargs):
-        if not may_import_bpjs(request.user):
+        if not is_branch_or_regency(request.user):
             raise PermissionDenied
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid() and self.import_file(form.cleaned_data["file"]):
@@ -101,7 +97,7 @@ class BpjsReportListView(ScopedListView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", UploadForm())
         context = super().get_context_data(**kwargs)
-        context["can_import"] = may_import_bpjs(self.request.user)
+        context["can_import"] = is_branch_or_regency(self.request.user)
         return context
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from lindung.accounts.models import Role
 from lindung.areas.generic import HomeAreaRedirectView
 from lindung.areas.models import AreaLevel
 from lindung.core.export import table_response
@@ -36,7 +37,7 @@ class LeagueHomeView(HomeAreaRedirectView):
 
 def may_certify(user) -> bool:
     """The Bupati's award is printed by the regency; a camat prints their kecamatan's."""
-    return user.is_admin or user.role == "camat"
+    return user.is_admin or user.role == Role.CAMAT
 
 
 def outreach_yield(codes: list[str], start: dt.date, end: dt.date) -> dict[str, int]:
