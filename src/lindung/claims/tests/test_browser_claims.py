@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from lindung.claims.models import Claim
 from lindung.claims.models import ClaimStatus as S
@@ -46,7 +47,7 @@ def test_claim_from_heirs_to_payment(page, browser_login, screenshot_dir):
         box.check()
     page.click("text=Simpan berkas")
     page.click("text=Jadikan: Berkas lengkap")
-    assert "Berkas lengkap" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Berkas lengkap")
     assert "Rp42.000.000" in page.locator("#manfaat").inner_text()
     page.screenshot(path=screenshot_dir / "claims-detail-operator.png", full_page=True)
 
@@ -56,7 +57,7 @@ def test_claim_from_heirs_to_payment(page, browser_login, screenshot_dir):
     page.click("text=Jadikan: Diverifikasi")
     page.fill("#id_amount", "42000000")
     page.click("text=Simpan pembayaran")
-    assert "Dibayar" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Dibayar")
     claim.refresh_from_db()
     assert claim.status == S.DIBAYAR and claim.amount_paid == 42_000_000
     page.goto("/klaim/rekap/?dari=2025-01-01&sampai=" + dt.date.today().isoformat())

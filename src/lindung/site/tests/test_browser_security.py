@@ -2,10 +2,12 @@
 recovery code."""
 
 import base64
+import re
 import time
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from lindung.workers import testing
 
@@ -56,16 +58,17 @@ def test_enrol_then_log_in_with_app_code_and_with_recovery_code(
     browser_login(user)
     # Not enrolled yet: the login works and the page asks to enrol.
     page.click("#two-factor-prompt a")
-    assert page.locator(".qr svg").count() == 1
+    expect(page.locator(".qr svg")).to_have_count(1)
     secret = page.locator("#totp-secret").inner_text()
     page.screenshot(path=screenshot_dir / "two-factor-setup.png", full_page=True)
     page.fill("#id_code", _code_from_secret(secret))
     page.click("main button[type=submit]")
+    expect(page.locator("#recovery-codes code")).to_have_count(10)
     codes = page.locator("#recovery-codes code").all_inner_texts()
-    assert len(codes) == 10
     page.screenshot(path=screenshot_dir / "two-factor-recovery-codes.png", full_page=True)
     page.click("text=Sudah saya simpan")
-    assert page.locator("#two-factor-prompt").count() == 0
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # the home page
+    expect(page.locator("#two-factor-prompt")).to_have_count(0)
     _logout(page)
 
     # Password alone no longer opens pages: the second step asks for the app's code.

@@ -1,6 +1,7 @@
 """In a real browser: an operator registers a worker, an editor verifies, the list shows it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from lindung.workers import testing
 from lindung.workers.models import Worker
@@ -45,12 +46,13 @@ def test_create_verify_list(page, browser_login, screenshot_dir, _playwright_bro
     page.goto(f"/pekerja/{worker.pk}/")
     page.click("#verifikasi button")
     assert "ditandai terverifikasi" in page.locator(".messages").inner_text()
-    assert "Terverifikasi" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Terverifikasi")
 
     page.click("nav.mainnav summary:has-text('Pendataan')")
     page.click("nav.mainnav >> text=Pekerja")
+    # count() does not wait for the list to load; expect() does
     row = page.locator("tbody tr", has_text="Baiq Sumiati")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert "5203075705900012" in row.inner_text()
     assert "Terverifikasi" in row.inner_text()
     page.screenshot(path=screenshot_dir / "workers-list.png", full_page=True)
