@@ -84,6 +84,19 @@ end
 """
 
 
+def gunicorn_command(app_port: int, workers: int | None) -> list[str]:
+    """gunicorn as deployed (deploy/gunicorn.conf.py) on a loopback port, without access log."""
+    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    command += ["-b", f"127.0.0.1:{app_port}", "--log-level", "warning"]
+    command += ["--access-logfile", "/dev/null"]
+    return command + ["-w", str(workers or deploy_workers())]
+
+
+def deploy_workers() -> int:
+    """deploy/gunicorn.conf.py's number of processes on this machine."""
+    return (os.cpu_count() or 1) * 2 + 1
+
+
 def _env(db_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -157,7 +170,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=100_000, help="demo workers to load")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument(
+        "--gunicorn-workers",
+        type=int,
+        help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="wrk runs; the median is reported")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up, not counted")
     parser.add_argument("--rebuild", action="store_true")
@@ -218,24 +235,11 @@ def main(argv: list[str]) -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     app_port = _free_port() if args.front == "nginx" else port
-    command = [
-        str(BIN / "gunicorn"),
-        "lindung.wsgi:application",
-        "-b",
-        f"127.0.0.1:{app_port}",
-        "-w",
-        str(args.gunicorn_workers),
-        "--threads",
-        "2",
-        "--log-level",
-        "warning",
-        "--access-logfile",
-        "/dev/null",
-    ]
+    command = gunicorn_command(app_port, args.gunicorn_workers)
     if args.front == "none":
         # Browsers keep connections open between pages; gunicorn's 2 s default would close
         # them during a user's think time. Behind nginx the clients' keep-alive is nginx's.
-        command += ["--keep-alive", "75"]
+        command += ["--keep-alive", "75", "--worker-connections", "1000"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=LOG)
     front = _start_nginx(port, app_port) if args.front == "nginx" else None
     try:
@@ -300,7 +304,7 @@ def main(argv: list[str]) -> int:
             "think_ms": args.think or None,
             "duration_s": args.duration,
             "warmup_s": args.warmup,
-            "gunicorn_workers": args.gunicorn_workers,
+            "gunicorn_workers": args.gunicorn_workers or deploy_workers(),
             "front": args.front,
             "pages": PATHS,
             "median": _figures(median),
@@ -432,7 +436,7 @@ def _append_results(line: str) -> None:
     results = HERE / "RESULTS.md"
     text = results.read_text() if results.exists() else "# Benchmark results\n"
     header = (
-        "\n## Load\n\ngunicorn (gthread, 4 workers × 2 threads) on loopback, wrk, pages "
+        "\n## Load\n\ngunicorn (as in deploy/gunicorn.conf.py) on loopback, wrk, pages "
         + ", ".join(PATHS)
         + " as the demo admin (whole regency).\n\n"
         "| data | load | throughput | p50 ms | p95 ms | p99 ms | errors | "

@@ -730,7 +730,7 @@ def section(
         "|---|---|---:|---:|---:|",
         *sto_rows,
         "",
-        "Load (`bench/load_bench.py --database-url`): nginx (the proxy settings of deploy/nginx.conf) in front of gunicorn (gthread, 4 workers × 2 threads) on 127.0.0.1, wrk, "
+        "Load (`bench/load_bench.py --database-url`): nginx (the proxy settings of deploy/nginx.conf) in front of gunicorn (as in deploy/gunicorn.conf.py) on 127.0.0.1, wrk, "
         f"50 users who each wait {LOAD_THINK.replace('-', '–')} ms between requests (the target mode), {LOAD_WARMUP_S} s warm-up, "
         f"median of {load_how}, signed in as the demo admin (whole regency), cycling through "
         "`/`, `/pekerja/`, `/kepesertaan/`, `/cakupan/52.03/`, `/daftar-kerja/` (each checked to answer 200 first). "

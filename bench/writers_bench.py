@@ -358,7 +358,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument(
+        "--gunicorn-workers",
+        type=int,
+        help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write every run's figures here")
     args = parser.parse_args(argv)
@@ -388,11 +392,11 @@ def main(argv: list[str]) -> int:
     port, app_port = lb._free_port(), lb._free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(lb.BIN / "gunicorn"), "lindung.wsgi:application", "-b", f"127.0.0.1:{app_port}",
-         "-w", str(args.gunicorn_workers), "--threads", "2", "--log-level", "warning",
-         "--access-logfile", "/dev/null"],
-        env=env, cwd=lb.ROOT, stdout=sys.stderr,
-    )  # fmt: skip
+        lb.gunicorn_command(app_port, args.gunicorn_workers),
+        env=env,
+        cwd=lb.ROOT,
+        stdout=sys.stderr,
+    )
     front = lb._start_nginx(port, app_port)
     runs = []
     try:

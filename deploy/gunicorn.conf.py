@@ -4,9 +4,16 @@ import multiprocessing
 import os
 
 bind = os.environ.get("LINDUNG_BIND", "127.0.0.1:8000")
-# Sync workers: the app is database-bound; 2 per core plus one keeps both cores busy.
+# Threaded workers (gthread): the app waits on the database; 2 per core plus one, 2 threads
+# each, keeps both cores busy.
 workers = int(os.environ.get("LINDUNG_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("LINDUNG_THREADS", "2"))
+# A gthread worker otherwise accepts up to 1,000 connections and queues them behind its own
+# busy threads while other workers sit idle; taking no more than it has threads leaves the
+# rest in the listen queue for the next free worker (p95 halved under 50 busy connections,
+# see docs/deploy.md). No keep-alive: nginx opens one upstream connection per request.
+worker_connections = threads
+keepalive = 0
 timeout = 120  # large exports and report rendering
 graceful_timeout = 30
 max_requests = 2000  # recycle workers to bound memory growth
