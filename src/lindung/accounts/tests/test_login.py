@@ -1,5 +1,6 @@
 import pytest
-from django.test import override_settings
+from django.contrib.auth import get_user
+from django.test import RequestFactory, override_settings
 
 from lindung.core import testing
 
@@ -50,3 +51,24 @@ def test_csrf_is_enforced(db):
 
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/masuk/", {"username": "x", "password": "y"}).status_code == 403
+
+
+def test_signed_in_user_comes_with_their_area(client, users, django_assert_num_queries):
+    """The header shows the user's area on every page: it is loaded with the user, not by a
+    query of its own."""
+    camat = users["camat"]
+    client.post("/masuk/", {"username": camat.username, "password": testing.PASSWORD})
+    request = RequestFactory().get("/")
+    request.session = client.session
+    user = get_user(request)  # as AuthenticationMiddleware loads it
+    expected = camat.area.name
+    with django_assert_num_queries(0):
+        assert user.area.name == expected
+
+
+def test_a_deactivated_user_is_signed_out(client, users):
+    viewer = users["viewer"]
+    client.force_login(viewer)
+    viewer.is_active = False
+    viewer.save(update_fields=["is_active"])
+    assert client.get("/").url.startswith("/masuk/")

@@ -88,9 +88,14 @@ class AreaDashboardView(CoverageAreaMixin, FilteredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user, area = self.request.user, self.area
         period = self.filter_values()["bulan"]
-        data = cached(
-            f"dashboard:{period:%Y-%m}", user, area, lambda: dash.dashboard(user, area, period)
-        )
+
+        def count() -> dict:
+            # Bands and settings are coverage records: saving one renews every area's cache.
+            data = dash.dashboard(user, area, period)
+            bands = BandBook(data["head"].ref_day).bands
+            return {**data, "bands": bands, "config": CoverageConfig.current()}
+
+        data = cached(f"dashboard:{period:%Y-%m}", user, area, count)
         _link_indicators([data["head"], *data["children"]], period)
         for row in data["by_sector"]:
             row["url"] = people_url(area.code, period, "aktif", sektor=row["key"])
@@ -103,12 +108,11 @@ class AreaDashboardView(CoverageAreaMixin, FilteredMixin, TemplateView):
             **data,
             "area": area,
             "period": period,
+            "bulan": f"{period:%Y-%m}",  # the query value of links to other pages of the month
             "filter_form": self.get_filter_form(),
-            "months": months_back(24),
+            "months": [(f"{m:%Y-%m}", m) for m in months_back(24)],
             "chart": _chart(data),
             "claims_url": _claims_url(area.code, period),
-            "bands": BandBook(data["head"].ref_day).bands,
-            "config": CoverageConfig.current(),
             "breadcrumbs": self.breadcrumbs(),
             "can_refresh": is_branch_or_regency(user),
             "level_name": area.get_level_display(),
