@@ -382,11 +382,11 @@ def _delay(think: str) -> str:
     return f"delay = function() return math.random({low}, {high}) end"
 
 
-def _check_pages(base: str, session: str) -> None:
+def _check_pages(base: str, session: str, paths: list[str] | None = None) -> None:
     """Every measured page answers 200 to the signed-in session (a redirect to the login page
     would be fast and would measure nothing)."""
     opener = urllib.request.build_opener(_NoRedirect)
-    for path in PATHS:
+    for path in paths or PATHS:
         request = urllib.request.Request(base + path)
         request.add_header("Cookie", f"sessionid={session}")
         try:

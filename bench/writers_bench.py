@@ -6,8 +6,12 @@ An existing data set (the 1M demo, built with `lindung demo`) is served by gunic
 nginx as in bench/load_bench.py. Each run has, at the same time:
 
 - **readers**: wrk, 50 connections (users) who each wait `--think` ms (1-5 s) between
-  requests, signed in as the demo admin (whole regency), cycling through the home page,
-  worker list, membership list, regency dashboard and worklist;
+  requests, on the home page, worker list, membership list, their area's dashboard and
+  worklist. `--readers-as admin` (default): all signed in as the demo admin (whole regency),
+  the worst case, since every write anywhere renews the regency's figures. `--readers-as mix`:
+  each request from one of the regency's users in the proportions of its staff (operators of
+  34 villages, camats of 14 kecamatans, the admin with a weight of 2), including the writers'
+  villages and kecamatans;
 - **writers**: 5 processes, each in its own village of its own kecamatan: two record payments
   (12 months for an active, self-paying membership that runs out within 90 days), two enrol
   workers who have no membership, one imports a file of 500 new workers (the import service,
@@ -139,6 +143,73 @@ def _users(places: list[tuple[str, str]]) -> list[tuple[str, str]]:
             pair.append(user.username)
         names.append(tuple(pair))
     return names
+
+
+# Readers of `--readers-as mix`: how many villages' operators and kecamatans' camats, and the
+# admin's weight (the demo admin's session counted this many times).
+MIX_VILLAGES, MIX_KECAMATANS, MIX_ADMIN_WEIGHT = 34, 14, 2
+
+MIX_LUA = """
+local users = {%(users)s}
+request = function()
+  local user = users[math.random(#users)]
+  local path = user[2][math.random(#user[2])]
+  return wrk.format("GET", path, {Cookie = "sessionid=" .. user[1]})
+end
+"""
+
+
+def _mix_users(places: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(username, area) of the mix's operators and camats: the writers' places first, then the
+    biggest village of further kecamatans in turn (bench accounts, fixed password)."""
+    from django.db.models import Count
+
+    from lindung.accounts.models import Role, User
+    from lindung.workers.models import Worker
+
+    villages = [v for v, _k in places]
+    kecamatans = [k for _v, k in places]
+    by_size = (
+        Worker.objects.values("village_id").annotate(n=Count("id")).order_by("-n", "village_id")
+    )
+    for row in by_size:
+        village = row["village_id"]
+        kecamatan = village.rsplit(".", 1)[0]
+        if len(villages) < MIX_VILLAGES and village not in villages:
+            villages.append(village)
+        if len(kecamatans) < MIX_KECAMATANS and kecamatan not in kecamatans:
+            kecamatans.append(kecamatan)
+    chosen = [(Role.OPERATOR_DESA, v, "bench-desa-") for v in villages]
+    chosen += [(Role.CAMAT, k, "bench-camat-") for k in kecamatans]
+    out = []
+    for role, area, prefix in chosen:
+        user, _created = User.objects.get_or_create(
+            username=prefix + area, defaults={"role": role, "area_id": area}
+        )
+        user.role, user.area_id, user.is_active = role, area, True
+        user.set_password(PASSWORD)
+        user.save()
+        out.append((user.username, area))
+    return out
+
+
+def _mix_script(base: str, admin_session: str, users: list[tuple[str, str]], think: str) -> str:
+    """The wrk script of `--readers-as mix`: sessions signed in now, each with its pages."""
+    entries = [(admin_session, "52.03")] * MIX_ADMIN_WEIGHT
+    for username, area in users:
+        status, cookie = lb._login(base, username, PASSWORD)
+        if not cookie:
+            raise RuntimeError(f"login of {username} failed (HTTP {status})")
+        entries.append((cookie, area))
+    lua_users = []
+    for cookie, area in entries:
+        paths = [p.replace("/cakupan/52.03/", f"/cakupan/{area}/") for p in lb.PATHS]
+        for path in paths:
+            lb._check_pages(base, cookie, [path])
+        lua_users.append("{" + f'"{cookie}", {{' + ", ".join(f'"{p}"' for p in paths) + "}}")
+    script = MIX_LUA % {"users": ", ".join(lua_users)}
+    # wrk's own request() is replaced; the delay and result parts are load_bench's
+    return script + lb.LUA.split("end\n", 1)[1] % {"delay": lb._delay(think)}
 
 
 # --- writers (child processes) ---------------------------------------------------------------
@@ -363,6 +434,12 @@ def main(argv: list[str]) -> int:
         type=int,
         help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
     )
+    parser.add_argument(
+        "--readers-as",
+        choices=("admin", "mix"),
+        default="admin",
+        help="readers signed in as the demo admin (default), or a mix of the regency's users",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write every run's figures here")
     args = parser.parse_args(argv)
@@ -385,6 +462,7 @@ def main(argv: list[str]) -> int:
     _setup_django(env)
     places = _places(len(WRITER_KINDS))
     users = _users(places)
+    readers = _mix_users(places) if args.readers_as == "mix" else []
     from django.db import connections
 
     connections.close_all()
@@ -405,10 +483,11 @@ def main(argv: list[str]) -> int:
         _status, session = lb._login(base, lb.DEMO_USER, lb.DEMO_PASSWORD)
         lb._check_pages(base, session)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-            fh.write(
-                lb.LUA
-                % {"paths": ", ".join(f'"{p}"' for p in lb.PATHS), "delay": lb._delay(args.think)}
-            )
+            if readers:
+                fh.write(_mix_script(base, session, readers, args.think))
+            else:
+                paths = ", ".join(f'"{p}"' for p in lb.PATHS)
+                fh.write(lb.LUA % {"paths": paths, "delay": lb._delay(args.think)})
             script = fh.name
         if args.warmup:
             lb._wrk(script, session, base, args.readers, args.warmup)
@@ -438,6 +517,7 @@ def main(argv: list[str]) -> int:
         k: statistics.median(s[k] for s in summaries) for k in ("rps", "p50_ms", "p95_ms", "p99_ms")
     }
     result = {
+        "readers_as": args.readers_as,
         "places": places,
         "runs": summaries,
         "median": median,
