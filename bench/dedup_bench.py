@@ -297,8 +297,8 @@ def run_plain(records: list[dict]) -> set[tuple[str, str]]:
     import pyarrow as pa
     from splink import Linker
 
+    from lindung.core.personnames import normalise
     from lindung.national import model
-    from lindung.national.names import normalise
 
     cache: dict = {}
 

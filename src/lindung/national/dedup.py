@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import model, names
+from lindung.core import personnames as names
+
+from . import model
 
 COLUMNS = ("unique_id", "regency", "nik", "name", "birth_date", "sex")
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from . import names
+from lindung.core import personnames as names
 
 # Share of records that are a second entry of someone already registered (import audits of
 # village sheets: 1-3%); only sets the prior, see prior().

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from lindung.national import model, names
+from lindung.core import personnames as names
+from lindung.national import model
 from lindung.workers.nik import compose_nik
 
 niks = st.text("0123456789", min_size=16, max_size=16)

@@ -68,3 +68,10 @@ def normalise(name: str, names: NameTable | None = None) -> Name:
     return Name(
         " ".join(core), core[0], core[-1], " ".join(core[1:]), " ".join(sorted(core)), raw[0]
     )
+
+
+def first_last(name: str) -> tuple[str, str]:
+    """The first and last normalised words: the words the duplicate check's birth-date rules
+    block on (stored on each worker so that read is an index lookup)."""
+    normal = normalise(name)
+    return normal.first, normal.last
