@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lindung.core.dbstats import analyze
 from lindung.core.figures import data_changed
+from lindung.core.personnames import first_last
 from lindung.core.sqlite import large_sqlite_cache
 from lindung.workers.models import Worker
 
@@ -101,6 +102,8 @@ FROM_FRAME = {
     "monthly_income": "income",
     "priority_group": "sector_priority",
     "verification_flags": "flags",
+    "name_first_word": "name_first_word",
+    "name_last_word": "name_last_word",
 }
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -137,7 +140,7 @@ def commit_outcome(
     prepared_now = ops.adapt_datetimefield_value(now)
     flag_field = Worker._meta.get_field("verification_flags")
     # NIK order turns the unique-index inserts into appends (row order carries no meaning).
-    frame = outcome.accepted_frame.sort("nik")
+    frame = with_name_words(outcome.accepted_frame.sort("nik"))
     total = frame.height
 
     constants = {
@@ -256,6 +259,17 @@ def commit_outcome(
     if total >= ANALYZE_ROWS:
         analyze(Worker)  # PostgreSQL plans the next reads with the new rows counted
     return total
+
+
+def with_name_words(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with the stored name words (Worker.save() fills them for single saves)."""
+    words = {name: first_last(name) for name in frame["name"].unique().to_list()}
+    first = {name: pair[0] for name, pair in words.items()}
+    last = {name: pair[1] for name, pair in words.items()}
+    return frame.with_columns(
+        pl.col("name").replace_strict(first, return_dtype=pl.String).alias("name_first_word"),
+        pl.col("name").replace_strict(last, return_dtype=pl.String).alias("name_last_word"),
+    )
 
 
 def _tally_workers(frame: pl.DataFrame) -> None:

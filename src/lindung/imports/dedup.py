@@ -108,9 +108,6 @@ class DuplicateFinder:
 # the last word of the normalised name. One typo anywhere leaves one of them standing.
 NIK_PREFIX = 12
 QUERY_BATCH = 500
-# Above this many distinct birth dates in a file (about a 3,500-row file) the birth date + name
-# rules are not read from the registry at import time; the NIK rule still is.
-BIRTH_DATES_READ_MAX = 3000
 
 
 def _keys(record: dict) -> list[tuple]:
@@ -127,15 +124,15 @@ class RegencyCandidates:
     """Registered workers anywhere in the regency who share a blocking key with a file row.
 
     Only the registry rows that can pair with the file are read: NIKs in the ranges of the
-    file's 12-digit prefixes (the NIK index), and people born on the file's birth dates (the
-    birth-date index) whose name shares a first or last word with a file row born that day.
+    file's 12-digit prefixes (the NIK index), and people born on a file row's birth date whose
+    stored first or last name word is that row's (the (birth date, word) indexes). Both reads
+    follow the file's keys, not the size of the registry.
     """
 
     def __init__(self, finder: DuplicateFinder, regency_code: str):
         self.finder = finder
         self.regency_prefix = regency_code + "."
         self.by_key: dict[tuple, list[Candidate]] = defaultdict(list)
-        self.birth_rule_skipped = False
 
     FIELDS = ("id", "nik", "name", "birth_date", "village_id", "sex")
 
@@ -151,15 +148,9 @@ class RegencyCandidates:
             # One index range per prefix, joined from an array: the cost follows the file,
             # not the registry. An OR of 500 NIK ranges took PostgreSQL 1-6 s at 100k
             # workers; `left(nik, 12) = ANY(...)` scans the whole table on every import.
-            table = connection.ops.quote_name(Worker._meta.db_table)
-            columns = ", ".join("w." + connection.ops.quote_name(f) for f in self.FIELDS)
-            sql = (
-                f"SELECT {columns} FROM unnest(%s::text[]) AS q(p) JOIN {table} w"
-                " ON w.nik >= q.p AND w.nik < q.p || ':'"
+            yield from self._select(
+                "unnest(%s::text[]) AS q(p)", "w.nik >= q.p AND w.nik < q.p || ':'", [prefixes]
             )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [prefixes])
-                yield from cursor.fetchall()
             return
         for start in range(0, len(prefixes), QUERY_BATCH):
             ranges = Q()
@@ -168,23 +159,58 @@ class RegencyCandidates:
                 ranges |= Q(nik__gte=prefix, nik__lt=prefix + ":")
             yield from self._registry().filter(ranges).iterator(chunk_size=5000)
 
+    def _select(self, source: str, condition: str, params: list):
+        """PostgreSQL: registry rows joined from arrays (`source`), one index lookup each."""
+        table = connection.ops.quote_name(Worker._meta.db_table)
+        columns = ", ".join("w." + connection.ops.quote_name(f) for f in self.FIELDS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {source} JOIN {table} w ON {condition}", params)
+            yield from cursor.fetchall()
+
+    def _by_birth_and_word(self, column: str, pairs: list[tuple[str, str]]):
+        """Registered workers born on a date whose stored first (or last) word is the one
+        paired with that date; the (birth_date, word) index answers each pair."""
+        if connection.vendor == "postgresql":
+            births = [dt.date.fromisoformat(born) for born, _ in pairs]
+            yield from self._select(
+                "unnest(%s::date[], %s::text[]) AS q(b, word)",
+                f"w.birth_date = q.b AND w.{column} = q.word",
+                [births, [word for _, word in pairs]],
+            )
+            return
+        step = QUERY_BATCH // 2  # two parameters a pair
+        for start in range(0, len(pairs), step):
+            match = Q()
+            for born, word in pairs[start : start + step]:
+                match |= Q(birth_date=born, **{column: word})
+            yield from self._registry().filter(match).iterator(chunk_size=5000)
+
+    def _unfilled(self, births: list[dt.date]):
+        """Workers born on these dates whose words no writer has stored yet (rows written
+        by raw INSERTs, e.g. `demo --no-steps`); a partial index keeps this read empty."""
+        if connection.vendor == "postgresql":
+            yield from self._select(
+                "unnest(%s::date[]) AS q(b)",
+                "w.birth_date = q.b AND w.name_first_word IS NULL",
+                [births],
+            )
+            return
+        for start in range(0, len(births), QUERY_BATCH):
+            rows = self._registry().filter(
+                birth_date__in=births[start : start + QUERY_BATCH], name_first_word__isnull=True
+            )
+            yield from rows.iterator(chunk_size=5000)
+
     def load(self, records: list[dict]) -> None:
         wanted = {key for record in records for key in _keys(record)}
         prefixes = sorted({key[1] for key in wanted if key[0] == "nik" and key[1]})
-        births = sorted(
-            {dt.date.fromisoformat(r["birth_date"]) for r in records if r["birth_date"]}
-        )
         seen: set[int] = set()
         self._add(self._by_nik_prefix(prefixes), wanted, seen)
-        if len(births) > BIRTH_DATES_READ_MAX:
-            # A large file covers most birth dates, and this read would bring the whole
-            # registry into Python (98k-155k rows more than the registry at 100k-row files);
-            # its respelled cross-village people are left to the nightly regency run.
-            self.birth_rule_skipped = True
-            return
-        for start in range(0, len(births), QUERY_BATCH):
-            rows = self._registry().filter(birth_date__in=births[start : start + QUERY_BATCH])
-            self._add(rows.iterator(chunk_size=5000), wanted, seen)
+        for kind, column in (("first", "name_first_word"), ("last", "name_last_word")):
+            pairs = sorted((key[1], key[2]) for key in wanted if key[0] == kind)
+            self._add(self._by_birth_and_word(column, pairs), wanted, seen)
+        births = sorted({dt.date.fromisoformat(key[1]) for key in wanted if key[0] != "nik"})
+        self._add(self._unfilled(births), wanted, seen)
 
     def _add(self, rows, wanted: set[tuple], seen: set[int]) -> None:
         for worker_id, nik, name, birth, village, sex in rows:

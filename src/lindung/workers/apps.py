@@ -9,11 +9,14 @@ class WorkersConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from lindung.core import home, worklists
+        from lindung.core.demo import registry
         from lindung.core.navigation import NavItem, register
 
         from . import providers
+        from .demo import demo_name_words
 
         register(NavItem(_("Pekerja"), "workers:list", group="pendataan", order=0))
         register(NavItem(_("Aturan kelayakan"), "workers:rules", group="kepesertaan", order=40))
         home.register(providers.home_cards)
         worklists.register(providers.verification_worklist, order=20)
+        registry.register("name_words", demo_name_words, order=0)

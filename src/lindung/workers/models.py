@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from lindung.core.choices import ChoiceLabels
 from lindung.core.formatting import format_date
+from lindung.core.personnames import first_last
 
 
 class Sector(models.Model):
@@ -32,9 +33,17 @@ class Sex(models.TextChoices):
     PEREMPUAN = "P", _("Perempuan")
 
 
+NAME_WORD_FIELDS = ("name_first_word", "name_last_word")
+
+
 class Worker(ChoiceLabels, models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     name = models.CharField(_("nama lengkap"), max_length=150)
+    # The normalised first and last words of `name` (core.personnames), kept in step by save()
+    # and by every bulk writer: the duplicate check reads (birth date, word) from an index
+    # instead of everyone born that day. NULL only on rows no writer has filled yet.
+    name_first_word = models.CharField(max_length=150, null=True, editable=False)
+    name_last_word = models.CharField(max_length=150, null=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
     # As written in the village list's place/date of birth column (TTL); free text.
@@ -85,7 +94,7 @@ class Worker(ChoiceLabels, models.Model):
     # History is read per worker only (by id); copies of the registry's indexes would make
     # every imported row update nine more indexes for nothing.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "version"],
+        excluded_fields=["updated_at", "version", *NAME_WORD_FIELDS],
         no_db_index=[
             "nik",
             "name",
@@ -108,6 +117,15 @@ class Worker(ChoiceLabels, models.Model):
             models.Index(fields=["name", "id"], name="worker_name_order"),
             models.Index(fields=["village", "sector"]),
             models.Index(fields=["birth_date", "village"]),
+            models.Index(fields=["birth_date", "name_first_word"], name="worker_birth_first"),
+            models.Index(fields=["birth_date", "name_last_word"], name="worker_birth_last"),
+            # Rows a raw writer left without words (demo --no-steps): the duplicate check still
+            # reads them by birth date; empty, and so free to keep, once they are filled.
+            models.Index(
+                fields=["birth_date"],
+                condition=models.Q(name_first_word__isnull=True),
+                name="worker_words_missing",
+            ),
             # Few workers have died: the deceased-without-claim lists start from this index.
             models.Index(
                 fields=["deceased_date"],
@@ -118,6 +136,13 @@ class Worker(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_first_word, self.name_last_word = first_last(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, *NAME_WORD_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def needs_verification(self) -> bool:

@@ -5,7 +5,8 @@ told where without learning who."""
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from django.db import transaction
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lindung.imports.dedup import _keys, regency_pairs
@@ -129,7 +130,7 @@ def test_the_registry_read_is_limited_to_the_blocking_keys(django_assert_max_num
 
     dedup.RegencyCandidates._add = spy
     try:
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(4):  # NIK prefixes, first word, last word, unfilled
             pairs = regency_pairs([row], testing.REGENCY, 100_000)
     finally:
         dedup.RegencyCandidates._add = original
@@ -159,18 +160,90 @@ def test_one_typo_anywhere_leaves_a_shared_blocking_key(first, last, day, serial
     assert set(_keys(a)) & set(_keys(b))
 
 
-def test_a_large_file_leaves_the_birth_date_rules_to_the_nightly_run(monkeypatch):
-    from lindung.imports import dedup
-
+def test_a_file_with_many_birth_dates_still_meets_the_birth_date_rules():
+    """No cap on the birth-date read any more: it follows the file's (date, word) pairs."""
     nik = compose_nik(testing.KECAMATAN_B, BORN, "L", 12)
     registered = _register(nik=nik, name="Lalu Muhammad Sahnun")
     region_typo = nik[:2] + ("1" if nik[2] != "1" else "2") + nik[3:]  # only birth + name meet
-    row = (1, region_typo, "Lalu Muhammad Sahnun", BORN, testing.VILLAGE_A, "L")
+    rows = [(1, region_typo, "Lalu Muhammad Sahnun", BORN, testing.VILLAGE_A, "L")]
+    for k in range(4000):  # 4,000 other birth dates, more than the old cap of 3,000
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=k)
+        other = compose_nik(testing.KECAMATAN_A, born, "P", 7)
+        rows.append((k + 2, other, f"Siti Orang {k}", born, testing.VILLAGE_A, "P"))
+    pairs = regency_pairs(rows, testing.REGENCY, 100_000)
+    assert [(p.row, p.other.key) for p in pairs] == [(1, registered.pk)]
+
+
+def test_unfilled_name_words_are_still_read_by_birth_date():
+    """A row written without its words (raw INSERT) is not missed by the birth-date rules."""
+    nik = compose_nik(testing.KECAMATAN_B, BORN, "L", 12)
+    registered = _register(nik=nik, name="Lalu Muhammad Sahnun")
+    Worker.objects.filter(pk=registered.pk).update(name_first_word=None, name_last_word=None)
+    region_typo = nik[:2] + ("1" if nik[2] != "1" else "2") + nik[3:]
+    row = (1, region_typo, "L. Moh. Sahnun", BORN, testing.VILLAGE_A, "L")
     assert [p.other.key for p in regency_pairs([row], testing.REGENCY, 100_000)] == [registered.pk]
-    monkeypatch.setattr(dedup, "BIRTH_DATES_READ_MAX", 0)
-    assert regency_pairs([row], testing.REGENCY, 100_000) == []
-    # The NIK rule still runs for a large file.
-    serial_swap = (1, _swap(nik, 13), "L. Moh. Sahnun", BORN, testing.VILLAGE_A, "L")
-    assert [p.other.key for p in regency_pairs([serial_swap], testing.REGENCY, 100_000)] == [
-        registered.pk
-    ]
+
+
+NAMES = ["Lalu Muhammad Sahnun", "L. Moh. Sahnun", "Baiq Nurul Aini", "Bq. Nur Aini",
+         "H. Ahmad Zaini", "Ahmad", "Siti Aini", "Muhamad Zaini", "Nurul Hidayat", ""]  # fmt: skip
+DAYS = [BORN, BORN + dt.timedelta(days=1), dt.date(1990, 2, 3)]
+VILLAGES = [testing.VILLAGE_A, testing.VILLAGE_B]
+
+
+def _old_read(records: list[dict]) -> dict:
+    """The read before the words were stored: the NIK prefixes plus everyone born on the
+    file's birth dates, kept when Python finds a shared key."""
+    from lindung.imports import dedup
+
+    candidates = dedup.RegencyCandidates(dedup.DuplicateFinder(100_000), testing.REGENCY)
+    wanted = {key for record in records for key in _keys(record)}
+    prefixes = sorted({key[1] for key in wanted if key[0] == "nik"})
+    births = sorted({dt.date.fromisoformat(r["birth_date"]) for r in records})
+    seen: set[int] = set()
+    candidates._add(candidates._by_nik_prefix(prefixes), wanted, seen)
+    rows = candidates._registry().filter(birth_date__in=births)
+    candidates._add(rows.iterator(), wanted, seen)
+    return {key: {c.key for c in found} for key, found in candidates.by_key.items()}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    registry=st.lists(
+        st.tuples(
+            st.sampled_from(NAMES),
+            st.sampled_from(DAYS),
+            st.sampled_from(VILLAGES),
+            st.integers(1, 3),
+        ),  # fmt: skip
+        max_size=14,
+    ),
+    file=st.lists(
+        st.tuples(st.sampled_from(NAMES), st.sampled_from(DAYS), st.integers(1, 3)),
+        min_size=1,
+        max_size=6,
+    ),
+)
+@example(registry=[("Siti Aini", BORN, testing.VILLAGE_A, 1)], file=[("Baiq Nurul Aini", BORN, 1)])
+@example(registry=[("Ahmad", BORN, testing.VILLAGE_A, 1)], file=[("H. Ahmad Zaini", BORN, 2)])
+def test_the_indexed_read_finds_what_the_birth_date_read_found(registry, file):
+    from lindung.imports import dedup
+
+    with transaction.atomic():
+        for serial, (name, day, village, kecamatan_serial) in enumerate(registry, start=1):
+            nik = compose_nik(village[:8], day, "L", kecamatan_serial * 1000 + serial)
+            testing.make_worker(village, nik=nik, name=name, birth_date=day)
+        finder = dedup.DuplicateFinder(100_000)
+        records = [
+            finder._record(
+                -k, compose_nik(testing.KECAMATAN_B, day, "L", serial * 1000 + 99), name, day, "L"
+            )  # fmt: skip
+            for k, (name, day, serial) in enumerate(file, start=1)
+        ]
+        new = dedup.RegencyCandidates(finder, testing.REGENCY)
+        new.load(records)
+        assert {key: {c.key for c in found} for key, found in new.by_key.items()} == _old_read(
+            records
+        )
+        transaction.set_rollback(True)
