@@ -288,6 +288,53 @@ def template_db() -> Path:
 # --- one measurement per subprocess -------------------------------------------------------
 
 
+# Functions of one commit timed on their own (bench/import_growth_bench.py reads these):
+# (module, attribute, label). Nested ones overlap their callers; the rest of "commit_outcome"
+# is the history rows' INSERT ... SELECT and the transaction's COMMIT.
+PHASES = [
+    ("lindung.imports.pipeline", "_existing_niks", "nik_check"),
+    ("lindung.imports.pipeline", "_registry_finder", "village_blocks_read"),
+    ("lindung.imports.pipeline", "_find_possible_duplicates", "duplicate_check"),
+    ("lindung.imports.dedup.RegencyCandidates", "load", "regency_read"),
+    ("lindung.imports.pipeline", "regency_pairs", "regency_pass"),
+    ("lindung.imports.services", "commit_outcome", "commit_outcome"),
+    ("lindung.imports.commit", "with_name_words", "name_words"),
+    ("lindung.imports.commit", "_copy_rows", "copy_workers"),
+    ("lindung.imports.commit", "_queue_duplicates", "queue_duplicates"),
+    ("lindung.imports.commit", "_tally_workers", "tallies"),
+    ("lindung.imports.commit", "data_changed", "data_changed"),
+    ("lindung.imports.commit", "analyze", "analyze"),
+]
+
+
+def _time_phases() -> dict[str, float]:
+    """Wrap the PHASES functions so each adds its wall time to the returned dict."""
+    import functools
+    import importlib
+
+    spent: dict[str, float] = {}
+
+    def timed(fn, label):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        return wrapper
+
+    for where, name, label in PHASES:
+        try:
+            owner = importlib.import_module(where)
+        except ModuleNotFoundError:  # a class: module.Class
+            module, _, cls = where.rpartition(".")
+            owner = getattr(importlib.import_module(module), cls)
+        setattr(owner, name, timed(getattr(owner, name), label))
+    return spent
+
+
 def worker(mode: str, file: str, db: str, rows: int) -> None:
     """One measurement, JSON on the last line of stdout. `db`: a SQLite file or a database URL
     (bench/suite.py passes a scratch PostgreSQL database); peak memory and CPU are this
@@ -298,10 +345,12 @@ def worker(mode: str, file: str, db: str, rows: int) -> None:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     result: dict = {}
+    phases = _time_phases() if mode in {"dry", "commit"} else {}
     if mode in {"dry", "commit"}:
         from lindung.imports.services import run_import
 
         outcome, _ = run_import(Path(file).name, Path(file).read_bytes(), commit=mode == "commit")
+        elapsed = time.perf_counter() - started  # the count below is the bench's, not the import's
         result = {
             k: v for k, v in outcome.as_json().items() if k in ("rows", "accepted", "rejected")
         }
@@ -320,7 +369,9 @@ def worker(mode: str, file: str, db: str, rows: int) -> None:
             result = {"rows": len(sheet.to_python(skip_empty_area=False)) - 1}
     elif mode == "iex":
         result = _django_import_export(rows)
-    result["seconds"] = time.perf_counter() - started
+    result["seconds"] = elapsed if mode in {"dry", "commit"} else time.perf_counter() - started
+    if phases:
+        result["phases"] = {label: round(s, 2) for label, s in phases.items()}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["peak_mib"] = usage.ru_maxrss / 1024
     # user + sys of the whole process (every thread), so the CPU cost is visible under load.

@@ -3,7 +3,8 @@
 `python bench/import_growth_bench.py ROWS FILES [DIR]` builds the PostgreSQL database
 lindung_growth afresh (Lombok Timur areas), commits FILES seeded files of ROWS rows one after
 the other (CSV files written under DIR, outside the repo), and prints one JSON line per file:
-its commit time, the load average, and a probe of the regency pass of the duplicate check
+its commit time, the seconds of each step of the import (`import_bench.PHASES`), the load
+average, and a probe of the regency pass of the duplicate check
 (`bench/import_growth_probe.py`: how many registry rows it reads for 100k file-like records).
 """
 
@@ -45,6 +46,7 @@ def main(rows: int, files: int, out: Path) -> None:
             "seconds": round(result["seconds"], 1),
             "in_db": result["in_db"],
             "load": [round(load, 1), round(os.getloadavg()[0], 1)],
+            "phases": result.get("phases", {}),  # seconds per step of the import
             "probe": json.loads(probe.stdout.strip().splitlines()[-1])
             if probe.returncode == 0
             else probe.stderr[-300:],  # fmt: skip
