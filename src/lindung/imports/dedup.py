@@ -160,11 +160,20 @@ class RegencyCandidates:
             yield from self._registry().filter(ranges).iterator(chunk_size=5000)
 
     def _select(self, source: str, condition: str, params: list):
-        """PostgreSQL: registry rows joined from arrays (`source`), one index lookup each."""
+        """PostgreSQL: registry rows joined from arrays (`source`), one index lookup each,
+        kept to the regency in SQL: with many regencies in one database the rows of the
+        others would otherwise come to Python only to be dropped (the lookups stay on the
+        join's index; the village range only filters what they find)."""
         table = connection.ops.quote_name(Worker._meta.db_table)
         columns = ", ".join("w." + connection.ops.quote_name(f) for f in self.FIELDS)
+        sql = (
+            f"SELECT {columns} FROM {source} JOIN {table} w ON {condition}"
+            " AND w.village_id >= %s AND w.village_id < %s"
+        )
+        # '/' sorts right after '.': [prefix, prefix[:-1] + '/') is every code under it.
+        bounds = [self.regency_prefix, self.regency_prefix[:-1] + "/"]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {source} JOIN {table} w ON {condition}", params)
+            cursor.execute(sql, [*params, *bounds])
             yield from cursor.fetchall()
 
     def _by_birth_and_word(self, column: str, pairs: list[tuple[str, str]]):

@@ -174,6 +174,15 @@ def test_a_file_with_many_birth_dates_still_meets_the_birth_date_rules():
     assert [(p.row, p.other.key) for p in pairs] == [(1, registered.pk)]
 
 
+def test_people_of_another_regency_are_not_candidates():
+    """One database may hold several regencies; the pass reads only the importing one."""
+    nik = compose_nik(testing.KECAMATAN_B, BORN, "L", 12)
+    registered = _register(nik=nik, name="Lalu Muhammad Sahnun")
+    row = (1, _swap(nik, 13), "L. Moh. Sahnun", BORN, testing.VILLAGE_A, "L")
+    assert [p.other.key for p in regency_pairs([row], testing.REGENCY, 100_000)] == [registered.pk]
+    assert regency_pairs([row], "52.01", 100_000) == []
+
+
 def test_unfilled_name_words_are_still_read_by_birth_date():
     """A row written without its words (raw INSERT) is not missed by the birth-date rules."""
     nik = compose_nik(testing.KECAMATAN_B, BORN, "L", 12)
