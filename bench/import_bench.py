@@ -138,23 +138,23 @@ def _setup_django(db: str) -> None:
 # --- data ---------------------------------------------------------------------------------
 
 
-def villages() -> list[tuple[str, str, str]]:
+def villages(regency: str = "52.03") -> list[tuple[str, str, str]]:
     sys.path.insert(0, str(ROOT / "src"))
     from lindung.areas.fixture import read_fixture
 
-    rows = read_fixture("52.03")
+    rows = read_fixture(regency)
     kec = {code: name for code, name, *_ in rows if code.count(".") == 2}
     return [(code, name, kec[code[:8]]) for code, name, *_ in rows if code.count(".") == 3]
 
 
-def generate(n: int, seed: int = 4, start: int = 0):
+def generate(n: int, seed: int = 4, start: int = 0, regency: str = "52.03"):
     """Yield (clean, messy) rows: clean = typed values, messy = what a village sheet holds.
     `start`: row number (and NIK serial) of the first row, for the later files of a series."""
     sys.path.insert(0, str(ROOT / "src"))
     from lindung.workers.nik import compose_nik
 
     rnd = random.Random(seed)
-    vill = villages()
+    vill = villages(regency)
     people: list[tuple] = []
     for i in range(start, start + n):
         roll = rnd.random()
@@ -245,13 +245,13 @@ def generate(n: int, seed: int = 4, start: int = 0):
         yield clean, messy
 
 
-def write_csv(path: Path, n: int, seed: int = 4, start: int = 0) -> None:
+def write_csv(path: Path, n: int, seed: int = 4, start: int = 0, regency: str = "52.03") -> None:
     import csv
 
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(HEADER)
-        for _clean, messy in generate(n, seed, start):
+        for _clean, messy in generate(n, seed, start, regency):
             writer.writerow(messy)
 
 

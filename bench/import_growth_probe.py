@@ -15,6 +15,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
 import django  # noqa: E402
 
 django.setup()
+from django.conf import settings  # noqa: E402
+
 from lindung.imports import dedup  # noqa: E402
 from lindung.workers.models import Worker  # noqa: E402
 
@@ -26,7 +28,7 @@ records = [
     finder._record(-i, nik[:15] + ("1" if nik[15] == "0" else "0"), name, born, sex)
     for i, (nik, name, born, sex) in enumerate(latest)
 ]
-candidates = dedup.RegencyCandidates(finder, "52.03")
+candidates = dedup.RegencyCandidates(finder, settings.LINDUNG_REGENCY_CODE)
 read = 0
 add = candidates._add
 
