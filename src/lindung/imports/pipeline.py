@@ -1150,7 +1150,9 @@ def _registry_finder(rows: pl.DataFrame, villages: list[str], n_records: int) ->
     if connection.vendor == "postgresql":
         # Only the file's blocks, one lookup each on the (birth date, village) index: reading
         # the whole villages grew with the registry (every village, at a 200k-row file).
-        pairs = [(born, village) for village, days in births.items() for born in days]
+        # In index order: neighbouring lookups share index pages (in file order they jumped
+        # across the whole index: 0.6 s into an empty table, 4.9 s at 980k workers, 200k rows).
+        pairs = sorted((born, village) for village, days in births.items() for born in days)
         table = connection.ops.quote_name(Worker._meta.db_table)
         sql = (
             "SELECT w.id, w.nik, w.name, w.birth_date, w.village_id, w.sex"
