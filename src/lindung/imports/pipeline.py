@@ -36,7 +36,7 @@ from lindung.workers.nik import birth_from_digits, known_region_prefix, parse_ni
 from . import codes
 from .codes import Problem
 from .columns import FIELDS, REQUIRED, Mapping, guess_mapping, label
-from .dedup import DuplicateFinder, Pair, regency_pairs
+from .dedup import LOOKUP_EACH, DuplicateFinder, Pair, regency_pairs
 from .layout import find_skipped, kecamatan_column
 from .lookups import SectorIndex, VillageIndex
 from .normalise import clean_name, parse_date, parse_income, parse_phone, parse_sex, split_ttl
@@ -1154,10 +1154,11 @@ def _registry_finder(rows: pl.DataFrame, villages: list[str], n_records: int) ->
         # across the whole index: 0.6 s into an empty table, 4.9 s at 980k workers, 200k rows).
         pairs = sorted((born, village) for village, days in births.items() for born in days)
         table = connection.ops.quote_name(Worker._meta.db_table)
+        columns = "w.id, w.nik, w.name, w.birth_date, w.village_id, w.sex"
         sql = (
-            "SELECT w.id, w.nik, w.name, w.birth_date, w.village_id, w.sex"
-            f" FROM unnest(%s::date[], %s::text[]) AS q(b, v) JOIN {table} w"
-            " ON w.birth_date = q.b AND w.village_id = q.v"
+            f"SELECT {columns} FROM unnest(%s::date[], %s::text[]) AS q(b, v) CROSS JOIN LATERAL"
+            f" (SELECT {columns} FROM {table} w WHERE w.birth_date = q.b AND w.village_id = q.v"
+            f" {LOOKUP_EACH}) w"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [[b for b, _ in pairs], [v for _, v in pairs]])
