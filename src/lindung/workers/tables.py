@@ -1,7 +1,7 @@
 """The worker list's columns; NIK, phone and birth date shown per role by accounts.masking."""
 
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.tables import (
@@ -11,6 +11,7 @@ from lindung.core.tables import (
     NikColumn,
     PhoneColumn,
     Table,
+    esc,
 )
 
 from .flags import describe_for
@@ -22,7 +23,8 @@ class VillageColumn(Column):
     def html(self, record, user):
         village = record.village
         kecamatan = village.parent.name if village.parent_id else ""
-        return format_html('{}<br><span class="muted">{}</span>', village.name, kecamatan)
+        # tables.esc, not format_html: the same HTML for each of the page's rows, cheaper
+        return mark_safe(f'{esc(village.name)}<br><span class="muted">{esc(kecamatan)}</span>')  # noqa: S308
 
 
 class NotesColumn(Column):
@@ -31,17 +33,14 @@ class NotesColumn(Column):
     def html(self, record, user):
         parts = []
         if record.deceased_date:
-            parts.append(format_html('<span class="badge err">{}</span> ', _("Meninggal")))
+            parts.append(f'<span class="badge err">{esc(gettext("Meninggal"))}</span> ')
         if record.verification_flags:
             title = " ".join(f["message"] for f in describe_for(user, record))
-            parts.append(
-                format_html(
-                    '<span class="badge warn" title="{}">{}</span>', title, _("Perlu verifikasi")
-                )
-            )
+            label = esc(gettext("Perlu verifikasi"))
+            parts.append(f'<span class="badge warn" title="{esc(title)}">{label}</span>')
         elif record.verified_at:
-            parts.append(format_html('<span class="badge ok">{}</span>', _("Terverifikasi")))
-        return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
+            parts.append(f'<span class="badge ok">{esc(gettext("Terverifikasi"))}</span>')
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped
 
 
 class WorkerTable(Table):
