@@ -99,6 +99,13 @@ class Membership(ChoiceLabels, models.Model):
                 condition=models.Q(status__in=["didata", "diverifikasi"]),
                 name="membership_awaiting_oldest",
             ),
+            # Renewals due, longest unpaid first (the funding worklist): memberships not ended,
+            # by paid-until day, so the first few are read without sorting a month of ties.
+            models.Index(
+                fields=["paid_until", "id"],
+                condition=~models.Q(status__in=["berakhir", "nonaktif"]),
+                name="membership_renewal_order",
+            ),
         ]
 
     def __str__(self) -> str:

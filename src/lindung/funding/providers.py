@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -44,29 +45,13 @@ def due_count(user, area, year: int) -> int:
     return total(area_for(user, area), HORIZON, before=dt.date(year, 1, 1))
 
 
-def _first_due_villages(user, area, year: int, villages: int = 5) -> list[str]:
-    from lindung.tallies.entries import HORIZON
-    from lindung.tallies.models import VillageTally
-    from lindung.tallies.services import area_for, in_area
-
-    rows = (
-        VillageTally.objects.filter(
-            in_area(area_for(user, area)), key=HORIZON, day__lt=dt.date(year, 1, 1), count__gt=0
-        )
-        .order_by("day", "village_id")
-        .values_list("village_id", flat=True)
-    )
-    chosen: list[str] = []
-    for code in rows.iterator():
-        if code not in chosen:
-            chosen.append(code)
-            if len(chosen) == villages:
-                break
-    return chosen
+ROWS = 5  # sample rows of the renewal section
 
 
 def worklist_sections(user, area) -> list[dict]:
     from lindung.enrollment.models import Membership
+    from lindung.tallies.entries import EARLIEST, HORIZON
+    from lindung.tallies.services import area_for, day_reaching
 
     from . import renewal
 
@@ -77,18 +62,25 @@ def worklist_sections(user, area) -> list[dict]:
     count = due_count(user, area, year)
     if not count:
         return []
-    # The sample rows come from the villages holding the longest-uncovered members (tallies),
-    # not from a scan of every membership of the area.
-    due = renewal.due_for_renewal(
-        qs.filter(village_id__in=_first_due_villages(user, area, year)), year
+    due = renewal.due_for_renewal(qs, year).order_by(F("paid_until").asc(nulls_last=True), "pk")
+    # values_list: without the last funding source due_for_renewal annotates each row with
+    first = due.values_list("worker__name", "village_id", "paid_until")
+    # The tallies give the day by which ROWS memberships of the area were last paid or
+    # committed: when ROWS of them were paid up to that day, they are the first ROWS, read
+    # without sorting every membership due (never-paid ones come last).
+    cutoff = day_reaching(
+        area_for(user, area), HORIZON, ROWS, after=EARLIEST, before=dt.date(year, 1, 1)
     )
+    found = list(first.filter(paid_until__lte=cutoff)[:ROWS]) if cutoff else []
+    if len(found) < ROWS:
+        found = list(first[:ROWS])
     rows = [
         {
-            "label": m.worker.name,
-            "url": reverse("funding:renewal_due") + f"?tahun={year}&desa={m.village_id}",
-            "detail": _("dibayar sampai %(d)s") % {"d": format_date(m.paid_until)},
+            "label": name,
+            "url": reverse("funding:renewal_due") + f"?tahun={year}&desa={village}",
+            "detail": _("dibayar sampai %(d)s") % {"d": format_date(paid_until)},
         }
-        for m in due.select_related("worker").order_by("paid_until", "pk")[:5]
+        for name, village, paid_until in found
     ]
     return [
         {

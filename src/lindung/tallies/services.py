@@ -206,15 +206,7 @@ def total(
     before: dt.date | None = None,
 ) -> int:
     """Sum of `key` over the villages of area `code`, on days in [since, until] (or < before)."""
-    level = None if code is None else code.count(".")
-    if level is None or level < min(SUMMED_LEVELS):  # everything, or a province: its regencies
-        qs = AreaTally.objects.filter(key=key, level=min(SUMMED_LEVELS))
-        if code:
-            qs = qs.filter(area_id__gt=code + ".", area_id__lt=code + "/")
-    elif level in SUMMED_LEVELS:  # the area's own sum rows
-        qs = AreaTally.objects.filter(area_id=code, key=key)
-    else:
-        qs = VillageTally.objects.filter(in_area(code), key=key)
+    qs = _rows(code, key)
     if since is not None:
         qs = qs.filter(day__gte=since)
     if until is not None:
@@ -222,6 +214,32 @@ def total(
     if before is not None:
         qs = qs.filter(day__lt=before)
     return qs.aggregate(n=Sum("count"))["n"] or 0
+
+
+def _rows(code: str | None, key: str):
+    """The tally rows whose sum is area `code`'s figure `key`: its own sum rows where it has
+    them (kecamatan, kabupaten), its regencies' for a province or everywhere, else villages."""
+    level = None if code is None else code.count(".")
+    if level is None or level < min(SUMMED_LEVELS):
+        qs = AreaTally.objects.filter(key=key, level=min(SUMMED_LEVELS))
+        return qs.filter(area_id__gt=code + ".", area_id__lt=code + "/") if code else qs
+    if level in SUMMED_LEVELS:
+        return AreaTally.objects.filter(area_id=code, key=key)
+    return VillageTally.objects.filter(in_area(code), key=key)
+
+
+def day_reaching(
+    code: str | None, key: str, count: int, *, after: dt.date, before: dt.date
+) -> dt.date | None:
+    """The first day on which the entries of `key` in area `code` dated after `after` and
+    before `before` add up to `count` (None: they never do)."""
+    seen = 0
+    rows = _rows(code, key).filter(day__gt=after, day__lt=before, count__gt=0).order_by("day")
+    for day, n in rows.values_list("day", "count").iterator(chunk_size=500):
+        seen += n
+        if seen >= count:
+            return day
+    return None
 
 
 def active_on(code: str | None, day: dt.date) -> int:

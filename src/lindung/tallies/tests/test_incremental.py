@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -194,7 +195,25 @@ def test_random_writes_equal_full_recount(lotim, users, before, ops):
         assert stored() == counted
         # The kecamatan and kabupaten sum rows, kept write by write, equal the recount summed.
         assert stored_areas() == +rolled_up(counted)
+        # The renewal section's rows, read up to a day found in the tallies, are the first
+        # rows of the plain list of memberships due.
+        for code in (REG, KEC, *VILLAGES):
+            assert _renewal_rows(users, code) == _plain_renewal_rows(code)
         transaction.set_rollback(True)
+
+
+def _renewal_rows(users, code: str) -> list[tuple[str, str]]:
+    from lindung.areas.models import Area
+    from lindung.funding.providers import worklist_sections
+
+    sections = worklist_sections(users["admin_kabupaten"], Area.objects.get(code=code))
+    return [(r["label"], r["url"].rsplit("desa=", 1)[1]) for s in sections for r in s["rows"]]
+
+
+def _plain_renewal_rows(code: str) -> list[tuple[str, str]]:
+    due = due_for_renewal(Membership.objects.filter(area_q("village", code)), D.today().year + 1)
+    first = due.order_by(F("paid_until").asc(nulls_last=True), "pk").select_related("worker")
+    return [(m.worker.name, m.village_id) for m in first[:5]]
 
 
 def test_figures_equal_the_lists(lotim, users):
@@ -323,3 +342,46 @@ def test_renewal_section_counts_and_rows(lotim, users):
     (village_section,) = worklist_sections(admin, Area.objects.get(code=B))
     assert village_section["count"] == 1
     assert [r["label"] for r in village_section["rows"]] == [due[1].worker.name]
+
+
+# A membership due for renewal or not: village, status, paid until, a commitment's end, dead.
+due_member = st.tuples(
+    st.sampled_from(VILLAGES),
+    st.sampled_from(STATUSES),
+    st.none()
+    | st.sampled_from([D(2025, 6, 30), D(2026, 3, 31), D(2026, 3, 31), D(2026, 9, 30)])
+    | dates,
+    st.none() | dates,
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(members=st.lists(due_member, min_size=4, max_size=14))
+def test_renewal_rows_are_the_first_of_the_list(lotim, users, members):
+    """Many memberships due, sharing paid-until days (as month ends do), some covered by a
+    commitment or dead: the section shows exactly the list's first rows in every area."""
+    with transaction.atomic():
+        source = _source()
+        for village, status, paid, committed, dead in members:
+            worker = testing.make_worker(village)
+            m = Membership.objects.create(
+                worker=worker,
+                village_id=village,
+                status=status,
+                declared_income=1_000_000,
+                coverage_start=D(2024, 1, 1) if paid else None,
+                paid_until=paid,
+            )
+            if committed:
+                _commitment(source, m, committed).save()
+            if dead:
+                worker.deceased_date = D(2026, 1, 2)
+                worker.save()
+        for code in (REG, KEC, *VILLAGES):
+            assert _renewal_rows(users, code) == _plain_renewal_rows(code)
+        transaction.set_rollback(True)
