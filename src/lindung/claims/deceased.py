@@ -112,12 +112,12 @@ def first_deceased_without_claim(
 
 
 def recent_deaths_without_claim(
-    user, area_code: str | None = None, today: dt.date | None = None
+    user, area_code: str | None = None, today: dt.date | None = None, days: int | None = None
 ) -> QuerySet[Membership]:
-    """Deaths recorded within the follow-up period with no claim yet: the claim worklist entry
-    opens the day the death is recorded, before it becomes overdue."""
+    """Deaths recorded within the follow-up period (`days`, default the rule's) with no claim
+    yet: the claim worklist entry opens the day the death is recorded, before it is overdue."""
     today = today or dt.date.today()
-    since = today - dt.timedelta(days=followup_days(today))
+    since = today - dt.timedelta(days=followup_days(today) if days is None else days)
     return deceased_without_claim(user, area_code, today, days=0).filter(
         worker__deceased_date__gt=since
     )

@@ -40,22 +40,36 @@ def home_cards(user, area) -> list[dict]:
     ]
 
 
-def _count(user, area_code: str | None, today: dt.date | None = None) -> int:
+def _count(
+    user, area_code: str | None, today: dt.date | None = None, days: int | None = None
+) -> int:
     """deceased_without_claim(...).count(), from the per-village tallies."""
     today = today or dt.date.today()
-    cutoff = today - dt.timedelta(days=followup_days(today))
+    cutoff = today - dt.timedelta(days=followup_days(today) if days is None else days)
     return total(area_for(user, area_code), DEAD_NO_CLAIM, until=cutoff)
 
 
+def recent_deaths_count(user, area_code: str | None, today: dt.date, days: int) -> int:
+    """recent_deaths_without_claim(...).count(), from the per-village tallies."""
+    since = today - dt.timedelta(days=days) + dt.timedelta(days=1)
+    return total(area_for(user, area_code), DEAD_NO_CLAIM, since=since, until=today)
+
+
 def _section(
-    user, key: str, title: str, area_code: str | None, more_url: str, *, recent: bool = False
+    user,
+    key: str,
+    title: str,
+    area_code: str | None,
+    more_url: str,
+    days: int,
+    *,
+    recent: bool = False,
 ) -> dict:
     today = dt.date.today()
     if recent:
-        qs = recent_deaths_without_claim(user, area_code, today)
-        first = list(qs[:ROWS])
+        first = list(recent_deaths_without_claim(user, area_code, today, days)[:ROWS])
     else:
-        first = first_deceased_without_claim(user, area_code, today, ROWS)
+        first = first_deceased_without_claim(user, area_code, today, ROWS, days=days)
     rows = []
     for m in first:
         nik = nik_for(user, m.worker.nik)
@@ -71,12 +85,12 @@ def _section(
                 },
             }
         )
+    count = (recent_deaths_count if recent else _count)(user, area_code, today, days)
     return {
         "key": key,
         "title": title,
         "hint": _("Terlindungi pada tanggal meninggal, tetapi belum ada klaim JKM/JKK."),
-        # Recent deaths are few (read from the index of dead workers); the rest: the tallies.
-        "count": qs.count() if recent else _count(user, area_code, today),
+        "count": count,  # from the tallies
         "rows": rows,
         "more_url": more_url,
     }
@@ -85,16 +99,17 @@ def _section(
 def worklist_sections(user, area) -> list[dict]:
     if area is None:
         return []
-    days = followup_days(dt.date.today())
+    days = followup_days(dt.date.today())  # the rule book read once for every section
     title = _("Meninggal tanpa klaim > %(d)s hari") % {"d": days}
     more = reverse("claims:deceased") + f"?wilayah={area.code}"
-    sections = [_section(user, "klaim-meninggal", title, area.code, more)]
+    sections = [_section(user, "klaim-meninggal", title, area.code, more, days)]
     recent = _section(
         user,
         "klaim-meninggal-baru",
         _("Kematian baru dicatat — ajukan klaim"),
         area.code,
         more,
+        days,
         recent=True,
     )
     if recent["count"]:
@@ -108,6 +123,7 @@ def worklist_sections(user, area) -> list[dict]:
                 _("Meninggal tanpa klaim > %(d)s hari — seluruh wilayah cabang") % {"d": days},
                 None,
                 reverse("claims:deceased"),
+                days,
             )
         )
     return sections

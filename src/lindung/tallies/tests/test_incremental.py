@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lindung.accounts.scoping import area_q
-from lindung.claims.deceased import deceased_without_claim
+from lindung.claims.deceased import deceased_without_claim, recent_deaths_without_claim
 from lindung.claims.models import Claim
+from lindung.claims.providers import recent_deaths_count
 from lindung.enrollment import selectors
 from lindung.enrollment import services as enrollment
 from lindung.enrollment.models import Membership, MembershipStatus
@@ -267,6 +268,9 @@ def test_figures_equal_the_lists(lotim, users):
         nodeath = deceased_without_claim(admin, code, today, days=30).count()
         cutoff = today - dt.timedelta(days=30)
         assert total(code, tally.DEAD_NO_CLAIM, until=cutoff) == nodeath
+        for days in (30, 300):  # recent deaths, counted from the tallies
+            recent = recent_deaths_without_claim(admin, code, today, days).count()
+            assert recent_deaths_count(admin, code, today, days) == recent
         workers = Worker.objects.filter(area_q("village", code))
         assert total(code, tally.WORKERS) == workers.count()
         assert total(code, tally.WORKERS_FLAGGED) == needing_verification(workers).count()
