@@ -80,10 +80,12 @@ def first_deceased_without_claim(
     limit: int,
     *,
     days: int | None = None,
+    after: dt.date | None = None,
     batch: int = 200,
 ) -> list[Membership]:
     """The first `limit` rows of `deceased_without_claim(...)` in its order (date of death,
-    then membership id), read a batch of dead workers at a time, oldest death first.
+    then membership id), read a batch of dead workers at a time, oldest death first; with
+    `after`, of deaths after that day only.
 
     At 1M participants one query over every dead worker of the regency read them all to keep
     ten (6,067 workers, 142 ms on PostgreSQL); the oldest deaths usually give ten at once.
@@ -91,6 +93,8 @@ def first_deceased_without_claim(
     days = followup_days(today) if days is None else days
     cutoff = today - dt.timedelta(days=days)
     dead = scoped(Worker.objects.all(), user).filter(deceased_date__lte=cutoff)
+    if after is not None:
+        dead = dead.filter(deceased_date__gt=after)
     if area_code:
         dead = dead.filter(area_q("village", area_code))
     dead = dead.order_by("deceased_date", "id").values_list("id", "deceased_date")

@@ -16,7 +16,6 @@ from lindung.tallies.services import area_for, total
 from .deceased import (
     first_deceased_without_claim,
     followup_days,
-    recent_deaths_without_claim,
 )
 
 ROWS = 10
@@ -66,8 +65,9 @@ def _section(
     recent: bool = False,
 ) -> dict:
     today = dt.date.today()
-    if recent:
-        first = list(recent_deaths_without_claim(user, area_code, today, days)[:ROWS])
+    if recent:  # recent_deaths_without_claim's first rows
+        since = today - dt.timedelta(days=days)
+        first = first_deceased_without_claim(user, area_code, today, ROWS, days=0, after=since)
     else:
         first = first_deceased_without_claim(user, area_code, today, ROWS, days=days)
     rows = []

@@ -7,7 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lindung.claims.deceased import deceased_without_claim, import_death_list, parse_date
+from lindung.claims.deceased import (
+    deceased_without_claim,
+    import_death_list,
+    parse_date,
+    recent_deaths_without_claim,
+)
 from lindung.claims.providers import home_cards, worklist_sections
 from lindung.enrollment.models import MembershipStatus
 from lindung.workers import testing
@@ -238,7 +243,7 @@ def test_import_goes_through_the_workers_service_signal(lotim, users):
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    deaths=st.lists(st.tuples(st.integers(31, 40), st.booleans()), min_size=0, max_size=12),
+    deaths=st.lists(st.tuples(st.integers(20, 40), st.booleans()), min_size=0, max_size=12),
     limit=st.integers(1, 5),
     batch=st.integers(1, 4),
 )
@@ -262,5 +267,12 @@ def test_first_rows_are_the_query_s_first_rows_whatever_the_batch(
         ):
             expected = list(deceased_without_claim(user, area, TODAY)[:limit])
             got = first_deceased_without_claim(user, area, TODAY, limit, batch=batch)
+            assert [m.pk for m in got] == [m.pk for m in expected]
+            # Recent deaths (the last 30 days): the first rows of recent_deaths_without_claim.
+            expected = list(recent_deaths_without_claim(user, area, TODAY, 30)[:limit])
+            since = TODAY - dt.timedelta(days=30)
+            got = first_deceased_without_claim(
+                user, area, TODAY, limit, days=0, after=since, batch=batch
+            )
             assert [m.pk for m in got] == [m.pk for m in expected]
         transaction.set_rollback(True)
