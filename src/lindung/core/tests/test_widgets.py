@@ -3,6 +3,8 @@
 from html.parser import HTMLParser
 
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,3 +68,20 @@ def test_option_groups_fall_back_to_django():
     html = QuickSelect(choices=choices).render("w", "2")
     assert "<optgroup" in html
     assert ("2", "Dua", True) in parsed(html).options
+
+
+def test_model_choices_same_as_django_in_one_query(db):
+    """A model field's options (the worker list's sectors): Django's options, read with one
+    plain query rather than a server-side cursor."""
+    from lindung.workers.models import Sector
+
+    Sector.objects.create(code="uji-a", name="Uji <A>", priority=1)
+    Sector.objects.create(code="uji-b", name="Uji B", priority=2)
+    field = forms.ModelChoiceField(queryset=Sector.objects.all(), to_field_name="code")
+    field.empty_label = "Semua sektor"
+    django = parsed(forms.Select(choices=field.choices).render("sektor", "uji-b"))
+    with CaptureQueriesContext(connection) as queries:
+        ours = parsed(QuickSelect(choices=field.choices).render("sektor", "uji-b"))
+    assert len(queries) == 1 and not queries[0]["sql"].startswith("DECLARE")
+    assert ours.options == django.options
+    assert ("uji-b", "Uji B", True) in ours.options and ours.options[0][1] == "Semua sektor"
