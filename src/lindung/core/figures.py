@@ -142,6 +142,20 @@ def data_changed() -> None:
 def cached(name: str, user, area, compute: Callable[[], T]) -> T:
     """`compute()`, or its value from the cache when nothing was written in the area since
     (the viewed area and the user's own scope)."""
+    key, generation = _keyed(name, user, area)
+    if generation is None:  # no cache: count directly
+        return compute()
+    return remember(key, compute, generation, stale_after_write=False)
+
+
+def generation_key(name: str, user, area) -> str | None:
+    """A key that changes whenever `cached(name, user, area, ...)` would count again: for
+    what is made from those figures (a page's rendered figures). None without a cache."""
+    key, generation = _keyed(name, user, area)
+    return None if generation is None else f"{key}:{FORMAT}:{generation}"
+
+
+def _keyed(name: str, user, area) -> tuple[str, str | None]:
     code = getattr(area, "code", "") or ""
     key = ":".join(
         (
@@ -154,11 +168,10 @@ def cached(name: str, user, area, compute: Callable[[], T]) -> T:
         )
     )
     try:
-        generation = area_generation(_areas_counted(user, code))
-    except Exception as exc:  # no cache: count directly
+        return key, area_generation(_areas_counted(user, code))
+    except Exception as exc:
         log.warning("cached figures unavailable: %s", exc)
-        return compute()
-    return remember(key, compute, generation, stale_after_write=False)
+        return key, None
 
 
 # Roles whose worklist also counts their whole scope, whatever area they are viewing (the BPJS

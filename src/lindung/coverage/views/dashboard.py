@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from lindung.areas.generic import HomeAreaRedirectView
 from lindung.core.export import table_response
-from lindung.core.figures import cached
+from lindung.core.figures import cached, generation_key
 from lindung.core.generic import FilteredMixin, requested_delimiter
 from lindung.core.urlcache import cached_reverse
 
@@ -95,7 +95,8 @@ class AreaDashboardView(CoverageAreaMixin, FilteredMixin, TemplateView):
             bands = BandBook(data["head"].ref_day).bands
             return {**data, "bands": bands, "config": CoverageConfig.current()}
 
-        data = cached(f"dashboard:{period:%Y-%m}", user, area, count)
+        name = f"dashboard:{period:%Y-%m}"
+        data = cached(name, user, area, count)
         _link_indicators([data["head"], *data["children"]], period)
         for row in data["by_sector"]:
             row["url"] = people_url(area.code, period, "aktif", sektor=row["key"])
@@ -109,6 +110,8 @@ class AreaDashboardView(CoverageAreaMixin, FilteredMixin, TemplateView):
             "area": area,
             "period": period,
             "bulan": f"{period:%Y-%m}",  # the query value of links to other pages of the month
+            # the figures' part of the page is rendered once per count (its key and generation)
+            "figures_key": generation_key(name, user, area),
             "filter_form": self.get_filter_form(),
             "months": [(f"{m:%Y-%m}", m) for m in months_back(24)],
             "chart": _chart(data),

@@ -100,6 +100,8 @@ NOT_FREE_TEXT = {
     "workers.Worker.nik": "16 digits, validated",
     "workers.EligibilityOverride.step": "internal step code set by the service",
     "workers.Worker.phone": "validated phone number (digits)",
+    "workers.Worker.name_first_word": "derived from the name for the duplicate check, not shown",
+    "workers.Worker.name_last_word": "derived from the name for the duplicate check, not shown",
     "enrollment.Membership.kpj": "digits, validated",
     "enrollment.TariffVersion.code": "slug chosen by the admin, used in URLs (slug converter)",
     "enrollment.DiscountProgramme.code": "code",
