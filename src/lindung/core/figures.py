@@ -5,7 +5,8 @@ worklist ask for them on every visit. A page's figures are cached per user, area
 language under the current *data generation*. Every write moves the generation on: model
 signals of the domain apps (after commit), every successful POST/PUT/PATCH/DELETE through
 `DataChangeMiddleware`, and `data_changed()` at the end of bulk work that bypasses signals
-(imports, funding batches, background jobs). The next visit then recounts. MAX_AGE bounds how
+(funding batches, background jobs) or `bulk_written(villages)` when its villages are known
+(imports). The next visit then recounts. MAX_AGE bounds how
 long a write path that escapes all three could leave a figure stale.
 
 Per-area figures (`cached()`: home cards, worklists, dashboards) are keyed by *area
@@ -137,6 +138,22 @@ def data_changed() -> None:
         entry[1] is _bump_everything for entry in connection.run_on_commit
     ):
         transaction.on_commit(_bump_everything)  # once per transaction, however many rows
+
+
+def bulk_written(area_codes) -> None:
+    """Bulk work that sends no signals wrote records of these areas only (an import's
+    villages): their figures, their ancestors' and the list counts are out of date, now and
+    again on commit; other villages' and kecamatans' figures stay cached."""
+    codes = frozenset(c for c in area_codes if c)
+    if not codes:
+        return
+    _request_state.signalled = True  # the request's change has known areas (the middleware)
+    _bump()
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump)
+    areas_changed(codes)
 
 
 def cached(name: str, user, area, compute: Callable[[], T]) -> T:

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.core.dbstats import analyze
-from lindung.core.figures import data_changed
+from lindung.core.figures import bulk_written
 from lindung.core.personnames import first_last
 from lindung.core.sqlite import large_sqlite_cache
 from lindung.workers.models import Worker
@@ -250,7 +250,7 @@ def commit_outcome(
                 progress("index", len(rebuilt), len(rebuilt))
         _queue_duplicates(outcome.pairs, job)
         _tally_workers(frame)
-        data_changed()  # bulk inserts send no signals
+        bulk_written(frame["village"].unique().to_list())  # bulk inserts send no signals
         if job is not None:
             job.status = ImportJob.Status.COMMITTED
             job.created_count = total

@@ -325,3 +325,39 @@ def test_a_move_recounts_the_area_left(users):
     m.village_id = testing.VILLAGE_B
     m.save()
     assert pending_count(admin, village_a) == 0
+
+
+def test_an_import_recounts_its_villages_only(users, regency, django_assert_max_num_queries):
+    """A committed import's workers are tallied by village: the figures of its villages and
+    the areas above them are recounted, other kecamatans' stay cached."""
+    import datetime as dt
+
+    from lindung.core.home import home_cards
+    from lindung.imports.services import run_import
+    from lindung.workers.models import Worker
+    from lindung.workers.nik import compose_nik
+
+    admin = users["admin_kabupaten"]
+    village_a = Area.objects.get(code=testing.VILLAGE_A)
+    village_b = Area.objects.select_related("parent").get(code=testing.VILLAGE_B)
+
+    def registered(area) -> int:
+        cards = {c["label"]: c["value"] for c in home_cards(admin, area)}
+        return int(cards["Pekerja terdata"].replace(".", ""))
+
+    before_a, before_b, before_regency = (registered(a) for a in (village_a, village_b, regency))
+    born = dt.date(1990, 1, 1)
+    lines = ["No;No. KTP;Nama Lengkap;Jenis Kelamin;Tanggal Lahir;Desa/Kelurahan;Kecamatan"]
+    for i in range(3):
+        nik = compose_nik(testing.VILLAGE_B[:8], born, "L", 9000 + i)
+        lines.append(
+            f"{i + 1};{nik};Uji Impor {'ABC'[i]};L;01-01-1990;{village_b.name};"
+            f"{village_b.parent.name}"
+        )
+    data = ("\n".join(lines) + "\n").encode()
+    run_import("uji.csv", data, commit=True, scope_code=testing.VILLAGE_B, user=admin)
+    assert Worker.objects.filter(village_id=testing.VILLAGE_B).count() == 3
+    with django_assert_max_num_queries(0):  # another kecamatan's figures: still cached
+        assert registered(village_a) == before_a
+    assert registered(village_b) == before_b + 3
+    assert registered(regency) == before_regency + 3
