@@ -92,6 +92,14 @@ def gunicorn_command(app_port: int, workers: int | None) -> list[str]:
     return command + ["-w", str(workers or deploy_workers())]
 
 
+def add_gunicorn_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gunicorn-workers",
+        type=int,
+        help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
+    )
+
+
 def deploy_workers() -> int:
     """deploy/gunicorn.conf.py's number of processes on this machine."""
     return (os.cpu_count() or 1) * 2 + 1
@@ -170,11 +178,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=100_000, help="demo workers to load")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument(
-        "--gunicorn-workers",
-        type=int,
-        help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
-    )
+    add_gunicorn_workers(parser)
     parser.add_argument("--runs", type=int, default=3, help="wrk runs; the median is reported")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up, not counted")
     parser.add_argument("--rebuild", action="store_true")

@@ -429,11 +429,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=120)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument(
-        "--gunicorn-workers",
-        type=int,
-        help="gunicorn processes (default: deploy/gunicorn.conf.py's, 2 × cores + 1)",
-    )
+    lb.add_gunicorn_workers(parser)
     parser.add_argument(
         "--readers-as",
         choices=("admin", "mix"),

@@ -128,16 +128,22 @@ def area_generation(codes) -> str:
     return ".".join(str(found.get(k, 0)) for k in keys)
 
 
+def _now_and_on_commit(bump: Callable[[], None]) -> None:
+    """Run `bump` now and, inside a transaction, once more on its commit (once per
+    transaction, however many rows it writes)."""
+    bump()
+    if connection.in_atomic_block and not any(
+        entry[1] is bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(bump)
+
+
 def data_changed() -> None:
     """Figures counted so far are out of date. Inside a transaction the generation moves both
     now (this connection's own next read sees its writes) and again on commit (a request that
     counted in between, before the writes were visible, cached under a generation now gone).
     """
-    _bump_everything()
-    if connection.in_atomic_block and not any(
-        entry[1] is _bump_everything for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_everything)  # once per transaction, however many rows
+    _now_and_on_commit(_bump_everything)
 
 
 def bulk_written(area_codes) -> None:
@@ -148,11 +154,7 @@ def bulk_written(area_codes) -> None:
     if not codes:
         return
     _request_state.signalled = True  # the request's change has known areas (the middleware)
-    _bump()
-    if connection.in_atomic_block and not any(
-        entry[1] is _bump for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump)
+    _now_and_on_commit(_bump)
     areas_changed(codes)
 
 
@@ -413,11 +415,7 @@ def _model_written(sender, instance=None, raw: bool = False, **kwargs) -> None:
     if not _watched(sender):
         _bump()
         return
-    _bump()
-    if connection.in_atomic_block and not any(
-        entry[1] is _bump for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump)
+    _now_and_on_commit(_bump)
     before = instance.__dict__.pop("_figures_area_before", None) if instance else None
     now = _area_of(instance) if instance is not None else None
     if now is None and before is None:
