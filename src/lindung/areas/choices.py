@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from lindung.core.widgets import FixedChoices
+
 from .models import Area, AreaLevel
 
 TOKEN_KEY = "areas:choices-token"
-_remembered: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {}
+_remembered: dict[tuple[str, str, str], tuple[str, FixedChoices]] = {}
 
 
 def areas_changed(**kwargs) -> None:
@@ -34,17 +36,19 @@ def _token() -> str:
     return token
 
 
-def area_choices(user) -> list[tuple[str, str]]:
-    """(code, label) of the kecamatan and villages in the user's scope, villages indented."""
+def area_choices(user, blank: str | None = None) -> FixedChoices:
+    """(code, label) of the kecamatan and villages in the user's scope, villages indented,
+    after a ("", blank) choice when `blank` is given."""
     scope = user.scope_code
     if scope is None:
-        return []
-    key = (scope or settings.LINDUNG_REGENCY_CODE, get_language() or "")
+        return FixedChoices([("", blank)] if blank is not None else [])
+    key = (scope or settings.LINDUNG_REGENCY_CODE, get_language() or "", str(blank or ""))
     token = _token()
     remembered = _remembered.get(key)
     if remembered is not None and remembered[0] == token:
         return remembered[1]
-    choices = _build(key[0])
+    first = [("", str(blank))] if blank is not None else []
+    choices = FixedChoices(first + _build(key[0]))
     _remembered[key] = (token, choices)
     return choices
 

@@ -81,6 +81,7 @@ class ClaimListView(ScopedListView):
     filter_form_class = ClaimFilterForm
     table_class = ClaimTable
     template_name = "claims/list.html"
+    cache_results = True
 
     def get_filter_form_kwargs(self):
         home = home_area_for(self.request.user)

@@ -169,13 +169,14 @@ def cached(name: str, user, area, compute: Callable[[], T]) -> T:
 
 def generation_key(name: str, user, area) -> str | None:
     """A key that changes whenever `cached(name, user, area, ...)` would count again: for
-    what is made from those figures (a page's rendered figures). None without a cache."""
+    what is made from those figures or records (a page's rendered figures, a list's rows).
+    `area` is an Area or its code ("" = the user's scope). None without a cache."""
     key, generation = _keyed(name, user, area)
     return None if generation is None else f"{key}:{FORMAT}:{generation}"
 
 
 def _keyed(name: str, user, area) -> tuple[str, str | None]:
-    code = getattr(area, "code", "") or ""
+    code = (area if isinstance(area, str) else getattr(area, "code", "")) or ""
     key = ":".join(
         (
             "lindung:figure",
@@ -423,7 +424,8 @@ def _model_written(sender, instance=None, raw: bool = False, **kwargs) -> None:
         if connection.in_atomic_block:
             transaction.on_commit(_bump_all_areas)
         return
-    areas_changed({before, now} - {None})
+    also = getattr(instance, "figures_also_shown_in", None)  # records shown in other areas
+    areas_changed({before, now, *(also() if callable(also) else ())} - {None})
 
 
 class DataChangeMiddleware:

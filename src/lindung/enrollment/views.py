@@ -68,6 +68,7 @@ class MembershipListView(ScopedListView):
     table_class = MembershipTable
     sorting = LIST_SORTING
     template_name = "enrollment/list.html"
+    cache_results = True
 
     def get_filter_form_kwargs(self):
         return {"user": self.request.user}

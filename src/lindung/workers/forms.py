@@ -187,7 +187,7 @@ class WorkerFilterForm(FilterForm):
 
         from .memberships import lookup
 
-        self.fields["wilayah"].choices = [("", _("Semua wilayah saya")), *area_choices(user)]
+        self.fields["wilayah"].choices = area_choices(user, blank=_("Semua wilayah saya"))
         self.fields["sektor"].empty_label = _("Semua sektor")
         self.fields["status"].choices = [
             ("", _("Semua status")),

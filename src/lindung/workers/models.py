@@ -144,6 +144,14 @@ class Worker(ChoiceLabels, models.Model):
             kwargs["update_fields"] = {*update_fields, *NAME_WORD_FIELDS}
         super().save(*args, **kwargs)
 
+    def figures_also_shown_in(self) -> set[str]:
+        """Villages whose lists show this worker besides their own: those of memberships made
+        before a move (core.figures moves their generations on with the worker's)."""
+        if self.pk is None:
+            return set()
+        villages = set(self.memberships.order_by().values_list("village_id", flat=True).distinct())
+        return villages - {self.village_id}
+
     @property
     def needs_verification(self) -> bool:
         return bool(self.verification_flags)

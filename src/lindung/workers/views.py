@@ -59,6 +59,7 @@ class WorkerListView(WorkerFilters, ScopedListView):
     table_class = WorkerTable
     sorting = SORTING
     title = gettext_lazy("Pekerja")
+    cache_results = True
 
 
 def _membership_url(membership) -> str | None:

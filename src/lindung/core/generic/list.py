@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.views.generic import TemplateView
 
+from lindung.core.figures import generation_key
 from lindung.core.filters import FilterForm
 from lindung.core.paging import CachedCountPaginator
 from lindung.core.sorting import PARAM as SORT_PARAM
@@ -68,6 +71,11 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     download_formats: tuple[str, ...] = ()
     sorting: Sorting | None = None
     paginate_by = 50
+    # Keep the rendered rows, pagination included, until the next write in the listed area
+    # (core.figures generations). Only for lists whose rows show nothing but records of the
+    # figures' watched apps and the masking of the user's role; a list of rows that change
+    # without such a write (users, audit entries) leaves it off.
+    cache_results = False
     template_name = "core/generic/list.html"
     title = ""
     empty_message = ""
@@ -92,6 +100,20 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     def download(self, fmt: str):
         raise NotImplementedError(f"{type(self).__name__} lists download_formats")
 
+    def results_area(self) -> str:
+        """The area code the rows are narrowed to ("" = the user's scope)."""
+        return self.filter_values(warn=False).get("wilayah") or ""
+
+    def results_key(self) -> str | None:
+        """The key of the rendered rows: this page, its whole query string, the user (their
+        role's masking), the day, the language and the listed area's generation."""
+        if not self.cache_results:
+            return None
+        query = sorted((k, v) for k in self.request.GET for v in self.request.GET.getlist(k))
+        digest = hashlib.sha256(repr(query).encode()).hexdigest()[:32]
+        view = getattr(self.request.resolver_match, "view_name", "") or type(self).__name__
+        return generation_key(f"list:{view}:{digest}", self.request.user, self.results_area())
+
     def get_table(self, records) -> Table | None:
         if self.table_class is None:
             return None
@@ -111,6 +133,7 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
             filter_form=form,
             filtered=bool(form is not None and form.filtered),
             sort_key=sort_key,
+            results_key=self.results_key(),
             query=query.urlencode(),
             title=self.title,
             empty_message=self.empty_message,

@@ -1,9 +1,12 @@
 """Template filters for Indonesian formats: Rp1.234.567 and 24 Nov 2026."""
 
+import contextlib
+
 from django import template
 from django.template import defaulttags
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lindung.core import formatting, navigation
@@ -126,3 +129,46 @@ def excel_csv_link(*parts, css_class: str = "") -> str:
         _("Kolom dipisah titik koma (;), seperti yang diharapkan Excel berbahasa Indonesia"),
         _("CSV untuk Excel"),
     )
+
+
+class CachedPartNode(template.Node):
+    """{% cached_part key %}…{% endcached_part %}: the part rendered once per `key` (a
+    generation key of core.figures, which changes with every write it depends on), and
+    rendered each time when the key is empty or the cache is unavailable. Unlike Django's
+    {% cache %}, one tag serves both cases, so blocks inside it are written once."""
+
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        from django.core.cache import cache
+
+        from lindung.core.figures import MAX_AGE
+
+        key = self.key.resolve(context)
+        if not key:
+            return self.nodelist.render(context)
+        full = f"lindung:part:{key}"
+        try:
+            found = cache.get(full)
+        except Exception:  # a cache outage shows the page, rendered
+            return self.nodelist.render(context)
+        if found is not None:
+            return mark_safe(found)  # noqa: S308 - stored from a rendered (escaped) nodelist
+        html = self.nodelist.render(context)
+        with contextlib.suppress(Exception):  # served anyway; the next one renders again
+            cache.set(full, str(html), MAX_AGE)
+        return html
+
+
+@register.tag
+def cached_part(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("{% cached_part key %} takes one key")
+    nodelist = parser.parse(("endcached_part",))
+    parser.delete_first_token()
+    return CachedPartNode(nodelist, parser.compile_filter(bits[1]))

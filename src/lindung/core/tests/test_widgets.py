@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lindung.core.widgets import QuickSelect
+from lindung.core.widgets import FixedChoices, QuickSelect
 
 
 class _Options(HTMLParser):
@@ -85,3 +85,32 @@ def test_model_choices_same_as_django_in_one_query(db):
     assert len(queries) == 1 and not queries[0]["sql"].startswith("DECLARE")
     assert ours.options == django.options
     assert ("uji-b", "uji-b", True) in ours.options and ours.options[0][1] == "Semua"
+
+
+@given(
+    choices=st.lists(st.tuples(text, text), max_size=8, unique_by=lambda c: c[0]),
+    picks=st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=4),
+)
+def test_fixed_choices_render_as_plain_ones_whatever_was_chosen_before(choices, picks):
+    """Kept choices (the area picker) keep their options per selection: every render equals a
+    plain list's, whichever selections were rendered before it."""
+    fixed = FixedChoices(choices)
+    for pick in picks:
+        value = choices[pick][0] if pick < len(choices) else "tidak-ada"
+        kept = QuickSelect(choices=fixed).render("wilayah", value)
+        plain = QuickSelect(choices=list(choices)).render("wilayah", value)
+        assert kept == plain
+
+
+def test_fixed_choices_pass_a_field_unchanged_and_validate():
+    fixed = FixedChoices([("", "Semua"), ("52.03.07", "Kec. Selong")])
+    field = forms.ChoiceField(required=False, widget=QuickSelect)
+    field.choices = fixed
+    assert field.choices is fixed and field.widget.choices is fixed
+    assert field.clean("52.03.07") == "52.03.07"
+    try:
+        field.clean("52.03.99")
+    except forms.ValidationError:
+        pass
+    else:
+        raise AssertionError("a value outside the choices was accepted")
