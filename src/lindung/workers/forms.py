@@ -12,6 +12,7 @@ from lindung.areas.models import Area
 from lindung.core.filters import FilterForm
 from lindung.core.widgets import QuickSelect
 
+from .choices import priority_choices, sector_choices
 from .models import Sector, Sex, Worker
 from .nik import parse_nik
 from .services import EDITABLE_FIELDS
@@ -160,13 +161,7 @@ class WorkerFilterForm(FilterForm):
 
     q = forms.CharField(label=_("Cari nama / NIK"), required=False)
     wilayah = forms.ChoiceField(label=_("Wilayah"), required=False, widget=QuickSelect)
-    sektor = forms.ModelChoiceField(
-        label=_("Sektor"),
-        queryset=Sector.objects.all(),
-        required=False,
-        to_field_name="code",
-        widget=QuickSelect,
-    )
+    sektor = forms.ChoiceField(label=_("Sektor"), required=False, widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status kepesertaan"), required=False, widget=QuickSelect)
     dana = forms.ChoiceField(label=_("Sumber dana"), required=False, widget=QuickSelect)
     prioritas = forms.TypedChoiceField(
@@ -188,14 +183,11 @@ class WorkerFilterForm(FilterForm):
         from .memberships import lookup
 
         self.fields["wilayah"].choices = area_choices(user, blank=_("Semua wilayah saya"))
-        self.fields["sektor"].empty_label = _("Semua sektor")
+        self.fields["sektor"].choices = sector_choices(blank=_("Semua sektor"))
         self.fields["status"].choices = [
             ("", _("Semua status")),
             (self.NO_MEMBERSHIP, _("Belum punya kepesertaan")),
             *(found.statuses if (found := lookup()) else []),
         ]
         self.fields["dana"].choices = [("", _("Semua sumber dana")), *FundingType.choices]
-        groups = Sector.objects.order_by().values_list("priority", flat=True).distinct()
-        self.fields["prioritas"].choices = [("", _("Semua prioritas"))] + [
-            (g, _("Prioritas %(n)s") % {"n": g}) for g in sorted(set(groups))
-        ]
+        self.fields["prioritas"].choices = priority_choices(blank=_("Semua prioritas"))

@@ -45,7 +45,7 @@ def filter_workers(qs: QuerySet[Worker], user, params: dict) -> QuerySet[Worker]
     elif area:
         return qs.none()
     if params.get("sektor"):
-        qs = qs.filter(sector=params["sektor"])
+        qs = qs.filter(sector__code=params["sektor"])
     if params.get("prioritas") is not None:
         qs = qs.filter(priority_group=params["prioritas"])
     qs = _by_membership(qs, params)
