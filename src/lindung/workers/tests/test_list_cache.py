@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -107,19 +106,3 @@ def test_a_worker_who_moved_is_renewed_in_the_lists_of_their_old_village(
     moved.name = "Amaq Pindah"
     moved.save()  # a write in the other kecamatan, shown in this one's list
     assert "Amaq Pindah" in client.get(memberships).content.decode()
-
-
-def test_part_rendered_each_time_without_key_or_cache(monkeypatch):
-    template = Template("{% load lindung %}{% cached_part key %}{{ n }}{% endcached_part %}")
-    assert template.render(Context({"key": "", "n": 1})) == "1"
-    assert template.render(Context({"key": "", "n": 2})) == "2"
-    assert template.render(Context({"key": "k-test", "n": 3})) == "3"
-    assert template.render(Context({"key": "k-test", "n": 4})) == "3"  # kept under its key
-
-    from django.core.cache import cache
-
-    def down(*args, **kwargs):
-        raise ConnectionError("cache down")
-
-    monkeypatch.setattr(cache, "get", down)
-    assert template.render(Context({"key": "k-test", "n": 5})) == "5"
