@@ -17,6 +17,23 @@ from .figures import remember
 
 
 class CachedCountPaginator(Paginator):
+    """`known_count` (from per-village tallies) stands in for the COUNT(*); a page then still
+    reads up to `per_page` rows, so a count that has drifted can misnumber the pages but never
+    hide the rows of the first one."""
+
+    def __init__(self, object_list, per_page, *, known_count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_known = known_count is not None
+        if self.count_known:
+            self.count = known_count  # primes the cached property below
+
+    def page(self, number):
+        if not self.count_known:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
     @cached_property
     def count(self) -> int:
         rows = self.object_list

@@ -15,7 +15,7 @@ from lindung.tallies import entries as tally
 from lindung.tallies.services import active_on, area_for, in_area, total
 
 from . import selectors
-from .models import Membership
+from .models import Membership, MembershipStatus
 
 ROWS = 10
 WINDOWS = (30, 60, 90)
@@ -95,6 +95,27 @@ def worklist_sections(user, area) -> list[dict]:
             "more_url": _list_url(area, habis=longest),
         },
     ]
+
+
+def listed_count(user, values: dict, today: dt.date) -> int | None:
+    """The membership list's row count from the tallies when it is narrowed by area, status
+    or «habis dalam N hari» alone (not by search or funding source); None otherwise."""
+    if values.get("funding_type") or (values.get("q") or "").strip():
+        return None
+    code = area_for(user, values.get("wilayah") or None)
+    status, days = values.get("status") or "", values.get("habis")
+    if days:
+        if status:
+            return None
+        until = today + dt.timedelta(days=days)
+        return total(code, tally.EXPIRES, since=today, until=until)
+    if status == "pra_aktif":
+        statuses = selectors.NOT_SUBMITTED
+    elif status:
+        statuses = (status,)
+    else:
+        statuses = tuple(MembershipStatus.values)
+    return total(code, tuple(tally.STATUS + s for s in statuses))
 
 
 def home_cards(user, area) -> list[dict]:

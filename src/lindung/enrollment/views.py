@@ -27,7 +27,7 @@ from lindung.core.generic import (
 from lindung.core.sorting import Sorting
 from lindung.workers.models import Worker
 
-from . import selectors, services
+from . import providers, selectors, services
 from .forms import (
     CalculatorForm,
     EnrolForm,
@@ -69,6 +69,9 @@ class MembershipListView(ScopedListView):
     sorting = LIST_SORTING
     template_name = "enrollment/list.html"
     cache_results = True
+
+    def known_count(self, values):
+        return providers.listed_count(self.request.user, values, timezone.localdate())
 
     def get_filter_form_kwargs(self):
         return {"user": self.request.user}

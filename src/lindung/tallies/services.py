@@ -200,12 +200,13 @@ def in_area(code: str | None) -> Q:
 
 def total(
     code: str | None,
-    key: str,
+    key: str | tuple[str, ...],
     since: dt.date | None = None,
     until: dt.date | None = None,
     before: dt.date | None = None,
 ) -> int:
-    """Sum of `key` over the villages of area `code`, on days in [since, until] (or < before)."""
+    """Sum of `key` (or of several keys) over the villages of area `code`, on days in
+    [since, until] (or < before)."""
     qs = _rows(code, key)
     if since is not None:
         qs = qs.filter(day__gte=since)
@@ -216,16 +217,18 @@ def total(
     return qs.aggregate(n=Sum("count"))["n"] or 0
 
 
-def _rows(code: str | None, key: str):
-    """The tally rows whose sum is area `code`'s figure `key`: its own sum rows where it has
-    them (kecamatan, kabupaten), its regencies' for a province or everywhere, else villages."""
+def _rows(code: str | None, key: str | tuple[str, ...]):
+    """The tally rows whose sum is area `code`'s figure `key` (or the sum of several keys):
+    its own sum rows where it has them (kecamatan, kabupaten), its regencies' for a province
+    or everywhere, else villages."""
+    keyed = Q(key__in=key) if isinstance(key, tuple) else Q(key=key)
     level = None if code is None else code.count(".")
     if level is None or level < min(SUMMED_LEVELS):
-        qs = AreaTally.objects.filter(key=key, level=min(SUMMED_LEVELS))
+        qs = AreaTally.objects.filter(keyed, level=min(SUMMED_LEVELS))
         return qs.filter(area_id__gt=code + ".", area_id__lt=code + "/") if code else qs
     if level in SUMMED_LEVELS:
-        return AreaTally.objects.filter(area_id=code, key=key)
-    return VillageTally.objects.filter(in_area(code), key=key)
+        return AreaTally.objects.filter(keyed, area_id=code)
+    return VillageTally.objects.filter(keyed, in_area(code))
 
 
 def day_reaching(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lindung.accounts.scoping import area_q, scoped
+from lindung.accounts.scoping import area_q, scoped, user_covers_area
 from lindung.core.formatting import format_number
 from lindung.tallies import entries as tally
 from lindung.tallies.models import VillageTally
@@ -19,11 +19,27 @@ from .models import Worker
 from .selectors import needing_verification
 
 WORKLIST_ROWS = 10
+# Worker list filters the tallies cannot answer (they count workers per village, and those
+# needing verification).
+NOT_TALLIED = ("q", "sektor", "status", "dana", "prioritas")
 
 
 def _in_area(user, area):
     qs = scoped(Worker.objects.all(), user)
     return qs.filter(area_q("village", area.code)) if area else qs.none()
+
+
+def listed_count(user, values: dict) -> int | None:
+    """The worker list's row count from the tallies, when only the area and «perlu
+    verifikasi» narrow it (a regency's list would otherwise COUNT a million rows after every
+    write anywhere); None when other filters apply."""
+    if any(values.get(name) not in (None, "") for name in NOT_TALLIED):
+        return None
+    key = {"": tally.WORKERS, "perlu": tally.WORKERS_FLAGGED}.get(values.get("verifikasi") or "")
+    area = values.get("wilayah") or None
+    if key is None or (area and not user_covers_area(user, area)):
+        return None
+    return tally_total(area_for(user, area), key)
 
 
 def home_cards(user, area) -> list[dict]:

@@ -22,7 +22,7 @@ from lindung.core.generic import (
 )
 from lindung.core.sorting import Sorting
 
-from . import export, services
+from . import export, providers, services
 from .eligibility import evaluate_all
 from .flags import describe_for
 from .forms import DeceasedForm, WorkerFilterForm, WorkerForm
@@ -60,6 +60,9 @@ class WorkerListView(WorkerFilters, ScopedListView):
     sorting = SORTING
     title = gettext_lazy("Pekerja")
     cache_results = True
+
+    def known_count(self, values):
+        return providers.listed_count(self.request.user, values)
 
 
 def _membership_url(membership) -> str | None:

@@ -100,6 +100,11 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
     def download(self, fmt: str):
         raise NotImplementedError(f"{type(self).__name__} lists download_formats")
 
+    def known_count(self, values: dict) -> int | None:
+        """The number of rows when it is known without counting them (the per-village tallies
+        of an unfiltered list); None counts them. Must equal the filtered queryset's count."""
+        return None
+
     def results_area(self) -> str:
         """The area code the rows are narrowed to ("" = the user's scope)."""
         return self.filter_values(warn=False).get("wilayah") or ""
@@ -124,7 +129,9 @@ class ScopedListView(FilteredMixin, ScopedMixin, TemplateView):
         form = self.get_filter_form()
         self.filter_values()
         qs, sort_key = self.sort(self.filtered_queryset())
-        page = CachedCountPaginator(qs, self.paginate_by).get_page(self.request.GET.get("page"))
+        known = self.known_count(self.filter_values(warn=False))
+        paginator = CachedCountPaginator(qs, self.paginate_by, known_count=known)
+        page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
