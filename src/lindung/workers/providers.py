@@ -77,7 +77,10 @@ def verification_worklist(user, area) -> list[dict]:
         .values_list("village_id", flat=True)[:WORKLIST_ROWS]
     )
     qs = needing_verification(_in_area(user, area).filter(village_id__in=villages))
-    qs = qs.select_related("village")
+    # The villages of the ten rows are read after them: joined in the query, PostgreSQL
+    # (which expects few flagged workers) read the area table once per flagged worker of
+    # those villages before sorting them (220 ms for a village of 12,602).
+    qs = qs.prefetch_related("village")
     rows = [
         {
             "label": w.name,

@@ -356,6 +356,26 @@ def test_worklist_section_lists_flagged_workers_in_scope(client, users, pair):
     assert "verifikasi=perlu" in section["more_url"] and testing.KECAMATAN_B in section["more_url"]
 
 
+def test_worklist_rows_are_sorted_before_their_villages_are_read(users, pair):
+    """The flagged workers are read without their area joined: PostgreSQL, expecting few of
+    them, read the area table once per flagged worker of the village before sorting."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lindung.areas.models import Area
+    from lindung.workers.providers import verification_worklist
+
+    mine, _other = pair
+    mine.verification_flags = ["possible_duplicate"]
+    mine.save()
+    village = Area.objects.get(code=testing.VILLAGE_A)
+    with CaptureQueriesContext(connection) as queries:
+        (section,) = verification_worklist(users["operator_desa"], village)
+    assert section["rows"][0]["detail"].startswith(village.name + ": ")
+    rows_read = [q["sql"] for q in queries.captured_queries if 'FROM "workers_worker"' in q["sql"]]
+    assert rows_read and all('JOIN "areas_area"' not in sql for sql in rows_read)
+
+
 def test_nav_has_pekerja(client, users, lotim):
     login(client, users["viewer"])
     body = client.get("/").content.decode()
