@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import threading
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -113,14 +114,46 @@ def _playwright_browser():
         browser.close()
 
 
+class _RequestsInFlight:
+    """Counts the live server's requests between request_started and request_finished."""
+
+    def __init__(self):
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def started(self, **kwargs):
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float = 15.0) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
 @pytest.fixture
 def page(_playwright_browser, live_server):
     """A fresh browser page; `page.base_url` is the live server. Use `browser_login` to sign in."""
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _RequestsInFlight()
+    request_started.connect(in_flight.started)
+    request_finished.connect(in_flight.finished)
     context = _playwright_browser.new_context(base_url=live_server.url, locale="id-ID")
     pg = context.new_page()
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+    # A request the closed page left running on the live server (a fetch, a redirect) would
+    # otherwise meet the flush of the test database: on SQLite in memory the flush then fails
+    # with the table locked.
+    in_flight.wait_until_idle()
+    request_started.disconnect(in_flight.started)
+    request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture
