@@ -302,7 +302,7 @@ PHASES = [
     ("lindung.imports.commit", "_copy_rows", "copy_workers"),
     ("lindung.imports.commit", "_queue_duplicates", "queue_duplicates"),
     ("lindung.imports.commit", "_tally_workers", "tallies"),
-    ("lindung.imports.commit", "data_changed", "data_changed"),
+    ("lindung.imports.commit", "bulk_written", "data_changed"),
     ("lindung.imports.commit", "analyze", "analyze"),
 ]
 
