@@ -18,6 +18,8 @@ from lindung.accounts.scoping import area_q, scoped
 from lindung.core.formatting import format_date
 from lindung.core.spreadsheet import read_table
 from lindung.enrollment.models import PRE_ACTIVE, Membership
+from lindung.tallies.entries import DEAD_NO_CLAIM, EARLIEST
+from lindung.tallies.services import area_for, day_reaching
 from lindung.workers.models import Worker
 from lindung.workers.nik import parse_nik
 from lindung.workers.services import death_date_problems, mark_deceased
@@ -92,6 +94,18 @@ def first_deceased_without_claim(
     """
     days = followup_days(today) if days is None else days
     cutoff = today - dt.timedelta(days=days)
+    last_day = _day_reaching(user, area_code, limit, after=after, cutoff=cutoff)
+    if last_day is not None:
+        # The tallies (kept in the write's transaction) say by which day of death `limit`
+        # cases had died: one query over those deaths instead of batches of dead workers.
+        rows = deceased_without_claim(user, area_code, today, days).filter(
+            worker__deceased_date__lte=last_day
+        )
+        if after is not None:
+            rows = rows.filter(worker__deceased_date__gt=after)
+        found = list(rows[:limit])
+        if len(found) == limit:
+            return found
     dead = scoped(Worker.objects.all(), user).filter(deceased_date__lte=cutoff)
     if after is not None:
         dead = dead.filter(deceased_date__gt=after)
@@ -113,6 +127,19 @@ def first_deceased_without_claim(
             break
     found.sort(key=lambda m: (m.worker.deceased_date, m.pk))
     return found[:limit]
+
+
+def _day_reaching(
+    user, area_code: str | None, limit: int, *, after: dt.date | None, cutoff: dt.date
+) -> dt.date | None:
+    """The day of death by which `limit` cases of the list had died (None: fewer did)."""
+    return day_reaching(
+        area_for(user, area_code),
+        DEAD_NO_CLAIM,
+        limit,
+        after=after if after is not None else EARLIEST,  # no one died on 1 January of year 1
+        before=cutoff + dt.timedelta(days=1),
+    )
 
 
 def recent_deaths_without_claim(

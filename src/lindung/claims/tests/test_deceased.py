@@ -275,4 +275,36 @@ def test_first_rows_are_the_query_s_first_rows_whatever_the_batch(
                 user, area, TODAY, limit, days=0, after=since, batch=batch
             )
             assert [m.pk for m in got] == [m.pk for m in expected]
+        # Without the tallies' day of the limit-th death the rows come batch by batch: the
+        # same rows.
+        from lindung.tallies.models import AreaTally, VillageTally
+
+        VillageTally.objects.all().delete()
+        AreaTally.objects.all().delete()
+        for user, area in (
+            (users["admin_kabupaten"], None),
+            (users["camat"], testing.KECAMATAN_A),
+        ):
+            expected = list(deceased_without_claim(user, area, TODAY)[:limit])
+            got = first_deceased_without_claim(user, area, TODAY, limit, batch=batch)
+            assert [m.pk for m in got] == [m.pk for m in expected]
         transaction.set_rollback(True)
+
+
+def test_first_rows_read_in_two_queries_when_the_tallies_reach_the_limit(
+    lotim, users, django_assert_max_num_queries
+):
+    """The worklist asks the tallies by which day of death ten cases had died, then reads
+    those deaths once, however many batches of dead workers come before them."""
+    from lindung.claims.deceased import first_deceased_without_claim
+
+    claimed = [dead(200 + i, village=testing.VILLAGE_A) for i in range(30)]
+    for m in claimed:  # dead long ago, already claimed: the batches would read them first
+        make_claim(m, event=m.worker.deceased_date)
+    open_cases = [dead(40 + i, village=testing.VILLAGE_B) for i in range(12)]
+    user = users["admin_kabupaten"]
+    expected = list(deceased_without_claim(user, None, TODAY, 30)[:10])
+    assert {m.pk for m in expected} <= {m.pk for m in open_cases}
+    with django_assert_max_num_queries(3):  # the tallies, the rows (and the scope)
+        got = first_deceased_without_claim(user, None, TODAY, 10, days=30, batch=5)
+    assert [m.pk for m in got] == [m.pk for m in expected]
