@@ -10,6 +10,7 @@ from django.db.models import Max, Sum
 from lindung.accounts.scoping import scoped
 from lindung.areas.models import Area
 from lindung.core.areacodes import ancestor_codes
+from lindung.core.figures import cached
 from lindung.core.months import add_months_to_first
 from lindung.enrollment.models import FundingType, MembershipStatus
 from lindung.workers.models import Sector
@@ -151,8 +152,21 @@ def claims_card(user, area: Area, period: dt.date) -> dict | None:
     return claims_totals(user, area.code, start, end)
 
 
+def shared_indicators(user, area: Area, period: dt.date) -> tuple[Indicator, list[Indicator]]:
+    """area_indicators of the month, counted once for the home card and the dashboard (after
+    a write in the area both pages would otherwise each count them again)."""
+    return cached(
+        f"coverage-indicators:{period:%Y-%m}", user, area, lambda: area_indicators(area, period)
+    )
+
+
+def shared_trend(user, area: Area, period: dt.date) -> list[dict]:
+    """trend() up to the month, counted once for the home chart and the dashboard."""
+    return cached(f"coverage-trend:{period:%Y-%m}", user, area, lambda: trend(user, area, period))
+
+
 def dashboard(user, area: Area, period: dt.date) -> dict:
-    head, children = area_indicators(area, period)
+    head, children = shared_indicators(user, area, period)
     ranked = sorted(
         children,
         key=lambda c: (c.percent is None, -(c.percent or 0), -c.numerator.combined, c.name),
@@ -161,7 +175,7 @@ def dashboard(user, area: Area, period: dt.date) -> dict:
         "head": head,
         "children": children,
         "ranked": ranked,
-        "trend": trend(user, area, period),
+        "trend": shared_trend(user, area, period),
         "by_sector": breakdown(user, area, period, "sector"),
         "by_funding": breakdown(user, area, period, "funding"),
         "statuses": status_counts(user, area),

@@ -10,14 +10,15 @@ from lindung.core.charts import Chart, Series
 from lindung.core.formatting import format_month, format_number, format_percent
 from lindung.core.months import month_start
 
-from .indicators import area_indicators
 from .periods import today
 
 
 def coverage_cards(user, area) -> list[dict]:
     if area is None or not user_covers_area(user, area.code):
         return []
-    head, _children = area_indicators(area, month_start(today()))
+    from .dashboard import shared_indicators
+
+    head, _children = shared_indicators(user, area, month_start(today()))
     url = reverse("coverage:dashboard", args=[area.code])
     pct = head.percent
     return [
@@ -34,9 +35,9 @@ def coverage_charts(user, area) -> list[Chart]:
     """Active participants month by month, with the month's new members, for the home page."""
     if area is None or not user_covers_area(user, area.code):
         return []
-    from .dashboard import trend
+    from .dashboard import shared_trend
 
-    months = trend(user, area, month_start(today()))
+    months = shared_trend(user, area, month_start(today()))
     return [
         Chart(
             id="tren-peserta",
