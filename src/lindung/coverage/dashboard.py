@@ -54,9 +54,9 @@ def trend(user, area: Area, period: dt.date, months: int = TREND_MONTHS) -> list
         bpjs, bpjs_period = bpjs_book.get(area.code, at=p)
         exact_bpjs = bpjs if bpjs_period == p else None  # trends show a month's own report only
         combined = combine(active, exact_bpjs, config.bpu_overlap)
-        book = denominators.setdefault(
-            p.year, DenominatorBook(area.code, p.year, config.source_order())
-        )
+        if p.year not in denominators:  # one book a year (setdefault would read one a month)
+            denominators[p.year] = DenominatorBook(area.code, p.year, config.source_order())
+        book = denominators[p.year]
         den = book.get(area.code).value
         out.append(
             {

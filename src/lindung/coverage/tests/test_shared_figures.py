@@ -4,6 +4,7 @@ counted once for both, and both show the write."""
 import pytest
 from django.urls import reverse
 
+from lindung.areas.models import Area
 from lindung.core import testing
 from lindung.coverage import dashboard
 from lindung.coverage.snapshots import refresh_area
@@ -39,9 +40,7 @@ def _both_pages(client):
     return card, page.context["head"]
 
 
-def test_home_and_dashboard_count_the_month_once_and_show_each_write(
-    client, users, lotim, counted
-):
+def test_home_and_dashboard_count_the_month_once_and_show_each_write(client, users, lotim, counted):
     member(testing.VILLAGE_A)
     denominator(testing.VILLAGE_A, 2025, 10)
     refresh_area(REG)
@@ -58,3 +57,29 @@ def test_home_and_dashboard_count_the_month_once_and_show_each_write(
     assert counted == {"indicators": 2, "trend": 2}
     assert head.numerator.lindung == 2
     assert card["note"] == "2 peserta aktif"
+
+
+def test_trend_reads_the_denominators_once_a_year(users, lotim, monkeypatch):
+    import datetime as dt
+
+    member(testing.VILLAGE_A)
+    denominator(testing.VILLAGE_A, 2025, 10)
+    denominator(testing.VILLAGE_A, 2026, 20)
+    refresh_area(REG)
+    books = []
+
+    class CountedBook(dashboard.DenominatorBook):
+        def __init__(self, root, year, order=None):
+            books.append(year)
+            super().__init__(root, year, order)
+
+    monkeypatch.setattr(dashboard, "DenominatorBook", CountedBook)
+    area = Area.objects.get(code=testing.VILLAGE_A)
+    months = dashboard.trend(users["admin_kabupaten"], area, dt.date(2026, 3, 1))
+    assert [m["period"] for m in months][:2] == [dt.date(2025, 4, 1), dt.date(2025, 5, 1)]
+    assert sorted(books) == [2025, 2026]
+    by_month = {m["period"]: m for m in months}
+    # Each month is measured against its own year's denominator.
+    december, january = by_month[dt.date(2025, 12, 1)], by_month[dt.date(2026, 1, 1)]
+    assert december["lindung"] == january["lindung"] == 1
+    assert december["percent"] == pytest.approx(2 * january["percent"])
