@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scoping import scoped
 from lindung.core.formatting import format_date, format_number
 from lindung.tallies import entries as tally
-from lindung.tallies.services import active_on, area_for, in_area, total
+from lindung.tallies.services import active_on, area_for, in_area, total, totals_up_to
 
 from . import selectors
 from .models import Membership, MembershipStatus
@@ -47,7 +47,7 @@ def worklist_sections(user, area) -> list[dict]:
 
     code = area_for(user, area)  # counts from the per-village tallies, rows from the records
     pending = selectors.not_submitted(qs).order_by("created_at", "id")
-    pending_count = sum(total(code, tally.STATUS + s) for s in selectors.NOT_SUBMITTED)
+    pending_count = total(code, tuple(tally.STATUS + s for s in selectors.NOT_SUBMITTED))
     pending_rows = [
         _row(
             m,
@@ -56,10 +56,9 @@ def worklist_sections(user, area) -> list[dict]:
         for m in pending[:ROWS]
     ]
 
-    counts = {
-        days: total(code, tally.EXPIRES, since=today, until=today + dt.timedelta(days=days))
-        for days in WINDOWS
-    }
+    ends = {days: today + dt.timedelta(days=days) for days in WINDOWS}
+    up_to = totals_up_to(code, tally.EXPIRES, today, ends.values())
+    counts = {days: up_to[end] for days, end in ends.items()}
     longest = WINDOWS[-1]
     expiring = selectors.expiring_within(qs, today, longest).order_by("paid_until", "id")
     expiring_rows = [

@@ -217,6 +217,20 @@ def total(
     return qs.aggregate(n=Sum("count"))["n"] or 0
 
 
+def totals_up_to(
+    code: str | None, key: str, since: dt.date, untils: Iterable[dt.date]
+) -> dict[dt.date, int]:
+    """total(code, key, since=since, until=u) for each day u, from one read of the days."""
+    untils = sorted(set(untils))
+    per_day = (
+        _rows(code, key)
+        .filter(day__gte=since, day__lte=untils[-1])
+        .values_list("day")
+        .annotate(n=Sum("count"))
+    )
+    return {u: sum(n for day, n in per_day if day <= u) for u in untils}
+
+
 def _rows(code: str | None, key: str | tuple[str, ...]):
     """The tally rows whose sum is area `code`'s figure `key` (or the sum of several keys):
     its own sum rows where it has them (kecamatan, kabupaten), its regencies' for a province

@@ -389,3 +389,37 @@ def test_renewal_rows_are_the_first_of_the_list(lotim, users, members):
         for code in (REG, KEC, *VILLAGES):
             assert _renewal_rows(users, code) == _plain_renewal_rows(code)
         transaction.set_rollback(True)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    paid=st.lists(st.tuples(st.booleans(), st.integers(0, 120)), max_size=8),
+    windows=st.lists(st.integers(0, 120), min_size=1, max_size=4),
+)
+def test_totals_up_to_equal_one_total_per_day(lotim, paid, windows):
+    """The worklist's 30/60/90-day figures come from one read: each equals its own total()."""
+    from lindung.tallies.services import totals_up_to
+
+    today = D(2026, 1, 1)
+    with transaction.atomic():
+        for in_b, days in paid:
+            village = B if in_b else A
+            Membership.objects.create(
+                worker=testing.make_worker(village),
+                village_id=village,
+                status="aktif",
+                declared_income=1_000_000,
+                coverage_start=D(2025, 1, 1),
+                paid_until=today + dt.timedelta(days=days),
+            )
+        ends = [today + dt.timedelta(days=w) for w in windows]
+        for code in (A, testing.KECAMATAN_A, testing.REGENCY, None):
+            got = totals_up_to(code, tally.EXPIRES, today, ends)
+            assert got == {e: total(code, tally.EXPIRES, since=today, until=e) for e in ends}
+        everyone = totals_up_to(testing.REGENCY, tally.EXPIRES, today, ends)
+        assert everyone == {
+            e: sum(today + dt.timedelta(days=d) <= e for _, d in paid) for e in ends
+        }
+        transaction.set_rollback(True)
