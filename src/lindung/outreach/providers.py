@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
@@ -21,22 +22,24 @@ def inactive_villages_section(user, area) -> list[dict]:
         return []
     if not user_covers_area(user, area.code):
         return []
-    rows = services.inactive_villages(area.code)
-    threshold = rows[0]["threshold"] if rows else services.OutreachPolicy.current().inactive_days
+    today = timezone.localdate()
+    threshold = services.OutreachPolicy.current(today).inactive_days
+    count = len(services.quiet_villages(area.code, today, threshold))
+    rows = services.inactive_villages(area.code, today, limit=MAX_ROWS) if count else []
     more = reverse("outreach:flags") + f"?wilayah={area.code}"
     return [
         {
             "key": "outreach-inactive",
             "title": _("Desa tanpa kegiatan sosialisasi > %(n)s hari") % {"n": threshold},
             "hint": _("Dorong kepala desa agar tim sosialisasinya kembali turun ke warga."),
-            "count": len(rows),
+            "count": count,
             "rows": [
                 {
                     "label": str(row["village"]),
                     "url": reverse("outreach:index") + f"?wilayah={row['village'].code}",
                     "detail": _describe(row),
                 }
-                for row in rows[:MAX_ROWS]
+                for row in rows
             ],
             "more_url": more,
         }

@@ -120,14 +120,47 @@ def activities_for_worker_registration(village_code: str, on: dt.date) -> QueryS
 # --- flags ----------
 
 
-def inactive_villages(area_code: str, today: dt.date | None = None) -> list[dict]:
+def inactive_villages(
+    area_code: str, today: dt.date | None = None, *, limit: int | None = None
+) -> list[dict]:
     """Villages within `area_code` with no activity in the last N days (N from the policy).
 
     An activity exactly N days ago still counts as recent. Villages that never had one come
-    first, then the longest silent.
+    first, then the longest silent. With `limit`, the rows of the first `limit` villages only
+    (quiet_villages gives how many there are).
     """
     today = today or timezone.localdate()
     threshold = OutreachPolicy.current(today).inactive_days
+    quiet = quiet_villages(area_code, today, threshold)
+    if limit is not None:
+        quiet = quiet[:limit]
+    codes = [code for code, _last in quiet]
+    teams = set(
+        Team.objects.filter(village_id__in=codes, is_active=True).values_list(
+            "village_id", flat=True
+        )
+    )
+    areas = Area.objects.select_related("parent").in_bulk(codes, field_name="code")
+    return [
+        {
+            "village": areas[code],
+            "kecamatan": areas[code].parent,
+            "last_date": last_date,
+            "days_since": (today - last_date).days if last_date else None,
+            "has_team": code in teams,
+            "threshold": threshold,
+        }
+        for code, last_date in quiet
+    ]
+
+
+def quiet_villages(
+    area_code: str, today: dt.date, threshold: int | None = None
+) -> list[tuple[str, dt.date | None]]:
+    """(village code, day of its last activity) of the villages of inactive_villages, in its
+    order, read as plain values (a regency has 254 villages; only the shown ones become rows)."""
+    if threshold is None:
+        threshold = OutreachPolicy.current(today).inactive_days
     cutoff = today - dt.timedelta(days=threshold)
     villages = Area.objects.villages().within(area_code)
     last = dict(
@@ -135,28 +168,13 @@ def inactive_villages(area_code: str, today: dt.date | None = None) -> list[dict
         .values_list("village_id")
         .annotate(last=Max("date"))
     )
-    teams = set(
-        Team.objects.filter(village__in=villages, is_active=True).values_list(
-            "village_id", flat=True
-        )
-    )
-    rows = []
-    for village in villages.select_related("parent").order_by("code"):
-        last_date = last.get(village.code)
-        if last_date is not None and last_date >= cutoff:
-            continue
-        rows.append(
-            {
-                "village": village,
-                "kecamatan": village.parent,
-                "last_date": last_date,
-                "days_since": (today - last_date).days if last_date else None,
-                "has_team": village.code in teams,
-                "threshold": threshold,
-            }
-        )
-    rows.sort(key=lambda r: (r["last_date"] is not None, r["last_date"] or dt.date.min))
-    return rows
+    quiet = [
+        (code, last.get(code))
+        for code in villages.order_by("code").values_list("code", flat=True)
+        if last.get(code) is None or last[code] < cutoff
+    ]
+    quiet.sort(key=lambda row: (row[1] is not None, row[1] or dt.date.min))
+    return quiet
 
 
 # --- summaries ----------

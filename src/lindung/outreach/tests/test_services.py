@@ -201,6 +201,25 @@ def test_villages_that_never_had_activity_are_flagged_first(team_a):
     assert all(r["village"].code.startswith(testing.KECAMATAN_A + ".") for r in rows)
 
 
+def test_limited_rows_are_the_first_rows_and_the_worklist_counts_all(team_a, users):
+    from lindung.areas.models import Area
+    from lindung.outreach.providers import MAX_ROWS, inactive_villages_section
+
+    make_activity(team_a, days_ago=45)
+    everyone = services.inactive_villages(testing.REGENCY)
+    assert len(everyone) > MAX_ROWS
+    first = services.inactive_villages(testing.REGENCY, limit=MAX_ROWS)
+    assert [r["village"].code for r in first] == [r["village"].code for r in everyone[:MAX_ROWS]]
+    assert first == everyone[:MAX_ROWS]
+    [section] = inactive_villages_section(
+        users["admin_kabupaten"], Area.objects.get(code=testing.REGENCY)
+    )
+    assert section["count"] == len(everyone)
+    assert [row["label"] for row in section["rows"]] == [
+        str(r["village"]) for r in everyone[:MAX_ROWS]
+    ]
+
+
 def test_threshold_is_data_not_code(team_a):
     OutreachPolicy.objects.create(
         effective_from=timezone.localdate() - dt.timedelta(days=1),
