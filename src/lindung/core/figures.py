@@ -256,18 +256,19 @@ def remember(
         _recount_later(key, full, compute)
         return _served_stale(latest) if entry is None else entry[1]
     try:
-        value = _count(key, full, compute)
+        value = _count(key, full, compute, keep_latest=stale_after_write)
     finally:
         if counting:
             _forget(full + ":lock")
     return value
 
 
-def _count(key: str, full: str, compute: Callable[[], T]) -> T:
+def _count(key: str, full: str, compute: Callable[[], T], *, keep_latest: bool = True) -> T:
     started = time.perf_counter()
     value = compute()
     _store(full, value)
-    _store_latest(key, value, time.perf_counter() - started)
+    if keep_latest:  # only figures that may be served stale read their last count
+        _store_latest(key, value, time.perf_counter() - started)
     return value
 
 

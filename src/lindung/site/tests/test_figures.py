@@ -41,6 +41,17 @@ def test_second_visit_reads_no_database(users, regency, django_assert_max_num_qu
     assert again == first
 
 
+def test_only_figures_that_may_be_served_stale_keep_their_last_count(db, monkeypatch):
+    """Per-area figures are never served from an older generation: storing their last count
+    too would cost a second pickling and write on every recount, for nothing."""
+    stored = []
+    monkeypatch.setattr(figures, "_store_latest", lambda key, value, cost: stored.append(key))
+    figures.remember("lindung:test:per-area", lambda: 1, "g1", stale_after_write=False)
+    assert stored == []
+    figures.remember("lindung:test:slow-ok", lambda: 2, "g1")
+    assert stored == ["lindung:test:slow-ok"]
+
+
 def test_a_save_recounts(users, regency):
     admin = users["admin_kabupaten"]
     enrol(testing.VILLAGE_A, admin)
