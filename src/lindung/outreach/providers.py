@@ -24,15 +24,15 @@ def inactive_villages_section(user, area) -> list[dict]:
         return []
     today = timezone.localdate()
     threshold = services.OutreachPolicy.current(today).inactive_days
-    count = len(services.quiet_villages(area.code, today, threshold))
-    rows = services.inactive_villages(area.code, today, limit=MAX_ROWS) if count else []
+    quiet = services.quiet_villages(area.code, today, threshold)
+    rows = services.village_rows(quiet[:MAX_ROWS], today, threshold) if quiet else []
     more = reverse("outreach:flags") + f"?wilayah={area.code}"
     return [
         {
             "key": "outreach-inactive",
             "title": _("Desa tanpa kegiatan sosialisasi > %(n)s hari") % {"n": threshold},
             "hint": _("Dorong kepala desa agar tim sosialisasinya kembali turun ke warga."),
-            "count": count,
+            "count": len(quiet),
             "rows": [
                 {
                     "label": str(row["village"]),

@@ -120,20 +120,21 @@ def activities_for_worker_registration(village_code: str, on: dt.date) -> QueryS
 # --- flags ----------
 
 
-def inactive_villages(
-    area_code: str, today: dt.date | None = None, *, limit: int | None = None
-) -> list[dict]:
+def inactive_villages(area_code: str, today: dt.date | None = None) -> list[dict]:
     """Villages within `area_code` with no activity in the last N days (N from the policy).
 
     An activity exactly N days ago still counts as recent. Villages that never had one come
-    first, then the longest silent. With `limit`, the rows of the first `limit` villages only
-    (quiet_villages gives how many there are).
+    first, then the longest silent.
     """
     today = today or timezone.localdate()
     threshold = OutreachPolicy.current(today).inactive_days
-    quiet = quiet_villages(area_code, today, threshold)
-    if limit is not None:
-        quiet = quiet[:limit]
+    return village_rows(quiet_villages(area_code, today, threshold), today, threshold)
+
+
+def village_rows(
+    quiet: list[tuple[str, dt.date | None]], today: dt.date, threshold: int
+) -> list[dict]:
+    """The rows of inactive_villages for these (village code, last activity) pairs."""
     codes = [code for code, _last in quiet]
     teams = set(
         Team.objects.filter(village_id__in=codes, is_active=True).values_list(
@@ -155,12 +156,10 @@ def inactive_villages(
 
 
 def quiet_villages(
-    area_code: str, today: dt.date, threshold: int | None = None
+    area_code: str, today: dt.date, threshold: int
 ) -> list[tuple[str, dt.date | None]]:
     """(village code, day of its last activity) of the villages of inactive_villages, in its
     order, read as plain values (a regency has 254 villages; only the shown ones become rows)."""
-    if threshold is None:
-        threshold = OutreachPolicy.current(today).inactive_days
     cutoff = today - dt.timedelta(days=threshold)
     villages = Area.objects.villages().within(area_code)
     last = dict(

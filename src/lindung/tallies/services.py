@@ -222,11 +222,12 @@ def totals_up_to(
 ) -> dict[dt.date, int]:
     """total(code, key, since=since, until=u) for each day u, from one read of the days."""
     untils = sorted(set(untils))
-    per_day = (
+    per_day = list(
         _rows(code, key)
         .filter(day__gte=since, day__lte=untils[-1])
         .values_list("day")
         .annotate(n=Sum("count"))
+        .order_by()
     )
     return {u: sum(n for day, n in per_day if day <= u) for u in untils}
 
